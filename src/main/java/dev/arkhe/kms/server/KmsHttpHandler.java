@@ -1,0 +1,185 @@
+package dev.arkhe.kms.server;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The AWS JSON 1.1 protocol over one HTTP exchange: limits, authentication, the
+ * {@code X-Amz-Target} dispatch, JSON in and out, and AWS-shaped errors.
+ *
+ * <p>Checks run in this order, so that each failure has one answer: body size (400
+ * {@code ValidationException}; a body is needed to check a signature), signature when
+ * required, method and target (400 {@code UnknownOperationException}), content type and
+ * JSON (400 {@code SerializationException}), then the operation. An unexpected exception in
+ * an operation is answered with 500 {@code KMSInternalException} and a request id, never a
+ * stack trace; the exception is logged (messages in this code base never hold key material).
+ */
+final class KmsHttpHandler implements HttpHandler {
+
+    /** Largest request body accepted. A KMS request is at most a few tens of KiB. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+    /** How much of an oversized body is read and discarded so that the client gets the answer. */
+    static final long DRAIN_LIMIT_BYTES = 16L << 20;
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    static final String TARGET_PREFIX = "TrentService.";
+
+    private static final System.Logger LOG = System.getLogger(LocalKmsServer.class.getName());
+
+    private final Map<String, KmsOperation> operations;
+    private final SigV4Verifier verifier;
+
+    /**
+     * @param operations the operations by name (e.g. {@code Encrypt})
+     * @param verifier   checks signatures; null accepts any request, signed or not
+     */
+    KmsHttpHandler(Map<String, KmsOperation> operations, SigV4Verifier verifier) {
+        this.operations = Map.copyOf(operations);
+        this.verifier = verifier;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try (exchange) {
+            int status;
+            byte[] response;
+            try {
+                Map<String, Object> result = process(exchange);
+                status = 200;
+                response = Json.write(result);
+            } catch (KmsRequestException e) {
+                status = e.type().httpStatus();
+                response = error(e.type(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + " failed unexpectedly", e);
+                status = AwsErrorType.INTERNAL.httpStatus();
+                response = error(AwsErrorType.INTERNAL, "Internal error in the local KMS endpoint (request id "
+                        + requestId + ")");
+            }
+            Headers out = exchange.getResponseHeaders();
+            out.set("Content-Type", CONTENT_TYPE);
+            out.set("x-amzn-RequestId", requestId);
+            exchange.sendResponseHeaders(status, response.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(response);
+            }
+        } catch (IOException e) {
+            // The client went away; nothing to answer. The exchange is closed by try-with-resources.
+            LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": I/O error: " + e);
+        }
+    }
+
+    private Map<String, Object> process(HttpExchange exchange) throws KmsRequestException, IOException {
+        Headers in = exchange.getRequestHeaders();
+        byte[] body = readBody(exchange);
+        if (verifier != null) {
+            verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(), in, body);
+        }
+        String target = in.getFirst("X-Amz-Target");
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            throw new KmsRequestException(AwsErrorType.UNKNOWN_OPERATION, "The KMS JSON protocol needs POST, got "
+                    + exchange.getRequestMethod());
+        }
+        if (target == null || target.isEmpty()) {
+            throw new KmsRequestException(AwsErrorType.UNKNOWN_OPERATION,
+                    "Missing X-Amz-Target header; expected TrentService.<Operation>");
+        }
+        KmsOperation op = target.startsWith(TARGET_PREFIX)
+                ? operations.get(target.substring(TARGET_PREFIX.length())) : null;
+        if (op == null) {
+            throw new KmsRequestException(AwsErrorType.UNKNOWN_OPERATION, "Unknown or unsupported operation "
+                    + abbreviate(target));
+        }
+        String contentType = in.getFirst("Content-Type");
+        if (contentType != null && !isJsonContentType(contentType)) {
+            throw KmsRequestException.serialization("Content-Type must be " + CONTENT_TYPE + ", got "
+                    + abbreviate(contentType));
+        }
+        Object parsed;
+        try {
+            // An empty body is an empty input structure (clients send "{}", curl users may send nothing).
+            parsed = body.length == 0 ? new LinkedHashMap<String, Object>() : Json.parse(body);
+        } catch (Json.ParseException e) {
+            throw KmsRequestException.serialization("Malformed JSON request body: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw KmsRequestException.serialization("The request body must be a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = (Map<String, Object>) map;
+        return op.handle(new KmsRequest(target.substring(TARGET_PREFIX.length()), members));
+    }
+
+    /**
+     * Reads the body, refusing one over {@link #MAX_BODY_BYTES}. An oversized body is still
+     * read and discarded up to {@link #DRAIN_LIMIT_BYTES}: closing a socket with unread input
+     * makes TCP reset the connection, and the client would lose our 400 answer. Beyond that
+     * limit the answer is sent without reading further and the connection is dropped.
+     */
+    private static byte[] readBody(HttpExchange exchange) throws KmsRequestException, IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        long length = -1;
+        if (declared != null) {
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1; // the HTTP server has already vetted framing; read and count instead
+            }
+            if (length > DRAIN_LIMIT_BYTES) {
+                exchange.getResponseHeaders().set("Connection", "close");
+                throw tooLarge();
+            }
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(length > 0 && length <= MAX_BODY_BYTES ? (int) length : 512);
+        byte[] chunk = new byte[8192];
+        long total = 0;
+        try (InputStream is = exchange.getRequestBody()) {
+            int n;
+            while ((n = is.read(chunk)) > 0) {
+                total += n;
+                if (total <= MAX_BODY_BYTES) {
+                    buf.write(chunk, 0, n);
+                } else if (total > DRAIN_LIMIT_BYTES) {
+                    exchange.getResponseHeaders().set("Connection", "close");
+                    throw tooLarge();
+                }
+            }
+        }
+        if (total > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return buf.toByteArray();
+    }
+
+    private static KmsRequestException tooLarge() {
+        return KmsRequestException.validation("1 validation error detected: the request body exceeds the limit of "
+                + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static boolean isJsonContentType(String value) {
+        String mediaType = value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals(CONTENT_TYPE) || mediaType.equals("application/x-amz-json-1.0")
+                || mediaType.equals("application/json");
+    }
+
+    static byte[] error(AwsErrorType type, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("__type", type.wireName());
+        body.put("message", message);
+        return Json.write(body);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "...";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.arkhe.kms.server;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local endpoint speaking the AWS KMS JSON 1.1 protocol, so that the AWS CLI and every AWS
+ * SDK can be pointed at it ({@code --endpoint-url}, {@code endpointOverride}).
+ *
+ * <p>It listens on 127.0.0.1 only, over plain HTTP: it is for development and tests on one
+ * machine, not a network service. Requests are POSTs to {@code /} with
+ * {@code X-Amz-Target: TrentService.<Operation>} and a JSON body; errors are answered as AWS
+ * does, {@code {"__type":"NotFoundException","message":"..."}} with the HTTP status of the KMS
+ * service model. By default any signature (or none) is accepted; with required credentials
+ * every request must carry a valid SigV4 signature for them.
+ */
+public final class LocalKmsServer implements AutoCloseable {
+
+    private static final int THREADS = 8;
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final URI endpoint;
+    private volatile boolean closed;
+
+    private LocalKmsServer(HttpServer http, ExecutorService executor) {
+        this.http = http;
+        this.executor = executor;
+        this.endpoint = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    /**
+     * Starts a server for the given operations.
+     *
+     * @param operations the operations by name
+     * @param port       the port on 127.0.0.1, 0 for a free one
+     * @param verifier   the signature check, or null to accept every request
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    static LocalKmsServer start(Map<String, KmsOperation> operations, int port, SigV4Verifier verifier) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+        }
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port),
+                    64);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        http.setExecutor(executor);
+        http.createContext("/", new KmsHttpHandler(operations, verifier));
+        http.start();
+        return new LocalKmsServer(http, executor);
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "arkhe-kms-server-" + n.incrementAndGet());
+            t.setDaemon(true); // a forgotten server must not keep a JVM alive
+            return t;
+        };
+    }
+
+    /** The base URI to point clients at, e.g. {@code http://127.0.0.1:48213}. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return endpoint.getPort();
+    }
+
+    /**
+     * Stops listening, drops open connections and waits briefly for running requests.
+     * Idempotent. Does not close the backend.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // stop(0): JDK 17's stop(n) always waits the full n seconds, even when idle.
+        http.stop(0);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalKmsServer[" + endpoint + (closed ? ", closed" : "") + "]";
+    }
+}
