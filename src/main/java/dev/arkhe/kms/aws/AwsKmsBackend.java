@@ -268,9 +268,12 @@ public final class AwsKmsBackend implements KmsBackend {
         if (isPendingDeletion(before)) {
             return attest(op, kek, before.arn(), before.deletionDate());
         }
+        // ScheduleKeyDeletion takes no alias, and moto 5.2.1 fails (HTTP 500) on a key ARN: send
+        // the key id that DescribeKey resolved, which every implementation accepts.
+        String keyId = before.keyId() != null ? before.keyId() : kek.id();
         ScheduleKeyDeletionResponse response;
         try {
-            response = client.scheduleKeyDeletion(r -> r.keyId(kek.id()).pendingWindowInDays(pendingWindowDays));
+            response = client.scheduleKeyDeletion(r -> r.keyId(keyId).pendingWindowInDays(pendingWindowDays));
         } catch (KmsInvalidStateException e) {
             KeyMetadata now = describe(op, kek);
             if (isPendingDeletion(now)) {
@@ -404,7 +407,10 @@ public final class AwsKmsBackend implements KmsBackend {
             default -> throw new KmsException(Reason.KEK_DISABLED,
                     prefix + "the key is not enabled (" + meta.keyStateAsString() + ")");
         }
-        if (meta.keySpec() != KeySpec.SYMMETRIC_DEFAULT || meta.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT) {
+        // A SYMMETRIC_DEFAULT key can only be ENCRYPT_DECRYPT; moto omits KeyUsage, so a missing
+        // usage is accepted for that spec while any other stated usage is not.
+        if (meta.keySpec() != KeySpec.SYMMETRIC_DEFAULT
+                || (meta.keyUsage() != null && meta.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT)) {
             throw new KmsException(Reason.INVALID_INPUT, prefix + "the key is " + meta.keySpecAsString() + " for "
                     + meta.keyUsageAsString() + ", not a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key");
         }

@@ -1,0 +1,72 @@
+package dev.arkhe.kms.testsupport;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the external programs some tests need ({@code moto_server}, the {@code aws} CLI).
+ *
+ * <p>The rule from the design: when a tool is missing and the environment variable {@code CI}
+ * is {@code true}, the test fails (CI must not silently skip coverage); anywhere else it is
+ * aborted (reported as skipped) with the reason, so a developer without the tool sees why.
+ */
+public final class Tools {
+
+    private Tools() {
+    }
+
+    /** The moto server launcher ({@code pip install 'moto[server]==5.2.1'}). */
+    public static Path motoServer() {
+        return require("moto_server", "pip install 'moto[server]==5.2.1'");
+    }
+
+    /** The AWS CLI ({@code pip install awscli}). */
+    public static Path awsCli() {
+        return require("aws", "pip install awscli");
+    }
+
+    /**
+     * The executable {@code name} on the PATH; fails under {@code CI=true}, aborts elsewhere.
+     *
+     * @param installHint how to get the tool, shown in the failure or skip reason
+     */
+    public static Path require(String name, String installHint) {
+        Optional<Path> found = find(name);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String reason = name + " is not on the PATH (" + installHint + ")";
+        if (isCi()) {
+            return Assertions.fail(reason + "; CI=true, so this is a failure rather than a skip");
+        }
+        Assumptions.abort(reason + "; skipping (set CI=true to make this a failure)");
+        throw new AssertionError("unreachable");
+    }
+
+    /** The executable {@code name} on the PATH, if any. */
+    public static Optional<Path> find(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the environment variable {@code CI} is {@code true}. */
+    public static boolean isCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+}
