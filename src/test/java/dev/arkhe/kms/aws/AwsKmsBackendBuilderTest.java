@@ -34,8 +34,10 @@ class AwsKmsBackendBuilderTest {
             AtomicInteger connections = new AtomicInteger();
             Thread acceptor = new Thread(() -> {
                 while (!listener.isClosed()) {
-                    try (Socket s = listener.accept()) {
+                    try {
+                        Socket s = listener.accept();
                         connections.incrementAndGet();
+                        s.close();
                     } catch (IOException e) {
                         return;
                     }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -190,9 +192,24 @@ public final class MotoServer implements AutoCloseable {
      * JUnit 5 extension: one server per test class, started before {@code @BeforeAll} methods
      * and stopped after the class; resolves {@code MotoServer} parameters.
      */
-    public static final class PerClass implements BeforeAllCallback, ParameterResolver {
+    public static final class PerClass implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
         private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MotoServer.class);
+
+        /**
+         * Without moto_server the class is reported as skipped with the reason (a class-level
+         * abort would show as zero tests run, hiding why); under CI=true it fails instead.
+         */
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (Tools.find(Tools.MOTO_SERVER).isPresent()) {
+                return ConditionEvaluationResult.enabled("moto_server is on the PATH");
+            }
+            if (Tools.isCi()) {
+                Tools.motoServer(); // fails the container with the reason
+            }
+            return ConditionEvaluationResult.disabled(Tools.skipReason(Tools.MOTO_SERVER, Tools.MOTO_HINT));
+        }
 
         @Override
         public void beforeAll(ExtensionContext context) {

@@ -16,12 +16,15 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tools {
 
+    static final String MOTO_SERVER = "moto_server";
+    static final String MOTO_HINT = "pip install 'moto[server]==5.2.1'";
+
     private Tools() {
     }
 
     /** The moto server launcher ({@code pip install 'moto[server]==5.2.1'}). */
     public static Path motoServer() {
-        return require("moto_server", "pip install 'moto[server]==5.2.1'");
+        return require(MOTO_SERVER, MOTO_HINT);
     }
 
     /** The AWS CLI ({@code pip install awscli}). */
@@ -39,12 +42,20 @@ public final class Tools {
         if (found.isPresent()) {
             return found.get();
         }
-        String reason = name + " is not on the PATH (" + installHint + ")";
         if (isCi()) {
-            return Assertions.fail(reason + "; CI=true, so this is a failure rather than a skip");
+            return Assertions.fail(missing(name, installHint) + "; CI=true, so this is a failure rather than a skip");
         }
-        Assumptions.abort(reason + "; skipping (set CI=true to make this a failure)");
+        Assumptions.abort(skipReason(name, installHint));
         throw new AssertionError("unreachable");
+    }
+
+    /** The reason shown when a missing tool makes a test skip. */
+    public static String skipReason(String name, String installHint) {
+        return missing(name, installHint) + "; skipping (set CI=true to make this a failure)";
+    }
+
+    private static String missing(String name, String installHint) {
+        return name + " is not on the PATH (" + installHint + ")";
     }
 
     /** The executable {@code name} on the PATH, if any. */
