@@ -342,6 +342,19 @@ public final class AwsKmsBackend implements KmsBackend {
     }
 
     /**
+     * A view of this backend that sends {@code tokens} instead of the configured grant tokens
+     * with every request. The view shares this backend's client and settings; closing the view
+     * closes nothing, and it stops working when this backend is closed.
+     *
+     * @throws IllegalArgumentException for more than 10 tokens or an empty token
+     */
+    public AwsKmsBackend withGrantTokens(List<String> tokens) {
+        checkOpen();
+        List<String> validated = new Builder().grantTokens(tokens).grantTokens;
+        return new AwsKmsBackend(client, null, false, pendingWindowDays, signingKey, validated);
+    }
+
+    /**
      * Closes the client if this backend created it (not one adopted with {@link #wrapping} or
      * {@link Builder#kmsClient}). The backend holds no key material of its own. Idempotent.
      */
