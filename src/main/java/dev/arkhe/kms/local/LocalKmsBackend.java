@@ -560,6 +560,11 @@ public final class LocalKmsBackend implements KmsBackend {
         return resolve(state, kek, "keyDescription").description();
     }
 
+    /** The current snapshot; for tests in this package. */
+    StoreState snapshot() {
+        return state;
+    }
+
     /** The store directory (its real path). */
     public Path directory() {
         return dir;
