@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  * unwrap DIR KEK BLOB_BASE64 CTX_KEY CTX_VALUE SHA256_HEX  → MATCH | MISMATCH | KMS reason
  * try-open DIR WAIT_MILLIS                                   → OPENED | KMS reason message
- * hold DIR                                                   → HELD, then holds until stdin closes
+ * hold DIR                                                   → HELD n keys, then holds until stdin closes
  * crash-writer DIR                                           → READY, then mutates the store forever
  * </pre>
  */
@@ -38,7 +38,7 @@ public final class LocalKmsChildMain {
                 }
                 case "hold" -> {
                     try (LocalKmsBackend kms = LocalKmsBackend.open(dir)) {
-                        System.out.println("HELD");
+                        System.out.println("HELD " + kms.listKeys().size() + " keys");
                         System.out.flush();
                         while (System.in.read() >= 0) {
                             // Hold the store until the parent closes our stdin (or kills us).

@@ -80,7 +80,7 @@ class LocalKmsMultiProcessTest {
     @Timeout(60)
     void thisProcessCannotOpenAStoreAnotherProcessHoldsAndCanOnceItExits() throws Exception {
         try (ChildJvm child = ChildJvm.start(null, "hold", dir.toString())) {
-            assertThat(child.nextLine(CHILD_TIMEOUT)).as(child::transcript).isEqualTo("HELD");
+            assertThat(child.nextLine(CHILD_TIMEOUT)).as(child::transcript).isEqualTo("HELD 0 keys");
             assertThatThrownBy(() -> LocalKmsBackend.builder(dir).lockWait(Duration.ofMillis(200)).build())
                     .isInstanceOfSatisfying(KmsException.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
