@@ -2,7 +2,6 @@ package dev.arkhe.kms.local;
 
 import dev.arkhe.kms.KekInfo;
 import dev.arkhe.kms.KekState;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ final class KeyRecord {
 
     private final UUID id;
     private final String arn;
-    private final byte[] arnBytes;
     private final String description;
     private final Instant creationDate;
     private final KekState state;
@@ -39,7 +37,6 @@ final class KeyRecord {
         }
         this.id = id;
         this.arn = arnOf(id);
-        this.arnBytes = arn.getBytes(StandardCharsets.US_ASCII);
         this.description = description;
         this.creationDate = creationDate;
         this.state = state;
@@ -57,11 +54,6 @@ final class KeyRecord {
 
     String arn() {
         return arn;
-    }
-
-    /** The ARN as ASCII bytes, bound into every wrap as AAD; shared, never modify. */
-    byte[] arnBytes() {
-        return arnBytes;
     }
 
     String description() {

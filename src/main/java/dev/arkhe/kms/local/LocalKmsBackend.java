@@ -43,8 +43,9 @@ import javax.crypto.spec.GCMParameterSpec;
  * a description, a state ({@link KekState}) and one or more 256-bit key-material versions.
  * Data keys are wrapped with AES-256-GCM under the newest version; the wrapped blob names
  * the key id and version, so every older version stays decryptable after
- * {@link #rotateKeyMaterial}. The blob header, the key ARN and the canonical encryption
- * context are bound as AAD. A {@link KekRef} may be a key id, key ARN, alias name or alias ARN.
+ * {@link #rotateKeyMaterial}. The blob header (magic, format, key id, material version,
+ * nonce) and the canonical encryption context are bound as AAD; the key id determines the
+ * ARN, so the ARN is bound too. A {@link KekRef} may be a key id, key ARN, alias name or alias ARN.
  *
  * <h2>States</h2>
  * Cryptographic calls need an enabled key: a disabled key fails with KEK_DISABLED, a key
@@ -139,10 +140,15 @@ public final class LocalKmsBackend implements KmsBackend {
         }
         EncryptionContext context = orEmpty(ctx);
         KeyRecord key = usable(kek, "generateDek");
-        byte[] plaintext = new byte[keySizeBits / 8];
+        // One DRBG call draws both the key and the nonce: each call has a fixed cost that is a
+        // large part of wrapping 32 bytes.
+        byte[] fresh = new byte[keySizeBits / 8 + WrappedFormat.NONCE_LENGTH];
+        RANDOM.get().nextBytes(fresh);
+        byte[] plaintext = Arrays.copyOf(fresh, keySizeBits / 8);
+        byte[] nonce = Arrays.copyOfRange(fresh, plaintext.length, fresh.length);
+        Arrays.fill(fresh, (byte) 0);
         try {
-            RANDOM.get().nextBytes(plaintext);
-            byte[] wrapped = seal(key, plaintext, context, "generateDek");
+            byte[] wrapped = seal(key, plaintext, nonce, context, "generateDek");
             DataKey dataKey = DataKey.of(plaintext, wrapped, key.arn(), context);
             if (closed) {
                 dataKey.destroy();
@@ -176,7 +182,7 @@ public final class LocalKmsBackend implements KmsBackend {
             throw new KmsException(Reason.INVALID_INPUT, "wrapDek under " + name(kek) + ": the key to wrap is destroyed");
         }
         try {
-            byte[] wrapped = seal(key, plaintext, context, "wrapDek");
+            byte[] wrapped = seal(key, plaintext, newNonce(), context, "wrapDek");
             ensureStillOpen(wrapped);
             return wrapped;
         } finally {
@@ -220,7 +226,7 @@ public final class LocalKmsBackend implements KmsBackend {
         KeyRecord target = usable(to, "rewrapDek");
         byte[] plaintext = open(source, wrapped, context, "rewrapDek");
         try {
-            byte[] rewrapped = seal(target, plaintext, context, "rewrapDek");
+            byte[] rewrapped = seal(target, plaintext, newNonce(), context, "rewrapDek");
             ensureStillOpen(rewrapped);
             return rewrapped;
         } finally {
@@ -228,18 +234,26 @@ public final class LocalKmsBackend implements KmsBackend {
         }
     }
 
-    private byte[] seal(KeyRecord key, byte[] plaintext, EncryptionContext ctx, String op) throws KmsException {
+    private static byte[] newNonce() {
+        byte[] nonce = new byte[WrappedFormat.NONCE_LENGTH];
+        RANDOM.get().nextBytes(nonce);
+        return nonce;
+    }
+
+    /**
+     * AES-256-GCM under the key's newest material. The AAD is the header (which names the key
+     * id, and so the ARN, and the material version) followed by the canonical context.
+     */
+    private byte[] seal(KeyRecord key, byte[] plaintext, byte[] nonce, EncryptionContext ctx, String op)
+            throws KmsException {
         int version = key.currentVersion();
         byte[] out = new byte[WrappedFormat.HEADER_LENGTH + plaintext.length + WrappedFormat.TAG_LENGTH];
         WrappedFormat.writeHeader(out, key.id(), version);
-        byte[] nonce = new byte[WrappedFormat.NONCE_LENGTH];
-        RANDOM.get().nextBytes(nonce);
         System.arraycopy(nonce, 0, out, WrappedFormat.NONCE_OFFSET, nonce.length);
         try {
             Cipher gcm = GCM.get();
             gcm.init(Cipher.ENCRYPT_MODE, key.material(version), new GCMParameterSpec(GCM_TAG_BITS, nonce));
             gcm.updateAAD(out, 0, WrappedFormat.HEADER_LENGTH);
-            gcm.updateAAD(key.arnBytes());
             if (!ctx.isEmpty()) {
                 gcm.updateAAD(ctx.canonicalBytes());
             }
@@ -272,7 +286,6 @@ public final class LocalKmsBackend implements KmsBackend {
             gcm.init(Cipher.DECRYPT_MODE, material, new GCMParameterSpec(GCM_TAG_BITS, wrapped,
                     WrappedFormat.NONCE_OFFSET, WrappedFormat.NONCE_LENGTH));
             gcm.updateAAD(wrapped, 0, WrappedFormat.HEADER_LENGTH);
-            gcm.updateAAD(key.arnBytes());
             if (!ctx.isEmpty()) {
                 gcm.updateAAD(ctx.canonicalBytes());
             }

@@ -15,8 +15,10 @@ import java.util.UUID;
  * 37       n+16   AES-256-GCM ciphertext of the n-byte key, then the 16-byte tag
  * </pre>
  *
- * The AAD is the 37-byte header, then the key ARN (ASCII), then the canonical encryption
- * context. Every field is fixed-length, so the AAD is unambiguous.
+ * The AAD is the 37-byte header followed by the canonical encryption context (as the design
+ * specifies). The header is fixed-length, so the AAD is unambiguous; it names the key id,
+ * which determines the key ARN ({@code arn:arkhe:kms:local:000000000000:key/<id>}), and
+ * the material version, so both are bound.
  */
 final class WrappedFormat {
 
