@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,10 +81,12 @@ public final class LocalKmsBackend implements KmsBackend {
     private static final int MAX_DESCRIPTION = 8192;
     private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]{1,250}");
 
-    // One Cipher and one SecureRandom per thread: Cipher.getInstance costs more than the
+    // One Cipher and one random source per thread: Cipher.getInstance costs more than the
     // encryption of a data key, and a shared SecureRandom serializes all threads.
     private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(LocalKmsBackend::newGcm);
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(LocalKmsBackend::newRandom);
+    private static final ThreadLocal<RandomBytes> RANDOM = ThreadLocal.withInitial(RandomBytes::new);
+    // Key material and store salts and nonces: off the hot path, drawn straight from a DRBG.
+    private static final java.security.SecureRandom ADMIN_RANDOM = RandomBytes.newDrbg();
 
     private final Path dir;
     private final Clock clock;
@@ -140,8 +140,7 @@ public final class LocalKmsBackend implements KmsBackend {
         }
         EncryptionContext context = orEmpty(ctx);
         KeyRecord key = usable(kek, "generateDek");
-        // One DRBG call draws both the key and the nonce: each call has a fixed cost that is a
-        // large part of wrapping 32 bytes.
+        // One draw for both the key and the nonce.
         byte[] fresh = new byte[keySizeBits / 8 + WrappedFormat.NONCE_LENGTH];
         RANDOM.get().nextBytes(fresh);
         byte[] plaintext = Arrays.copyOf(fresh, keySizeBits / 8);
@@ -657,6 +656,11 @@ public final class LocalKmsBackend implements KmsBackend {
             throw new KmsException(Reason.INVALID_INPUT, op + ": the KEK reference is null");
         }
         String id = kek.id();
+        KeyRecord known = s.byReference(id);
+        if (known != null) {
+            return known;
+        }
+        // Not a canonical spelling (an upper-case id, say) or not a key of this store.
         UUID keyId = switch (kek.kind()) {
             case KEY_ID -> id.startsWith("mrk-") ? null : UUID.fromString(id);
             case KEY_ARN -> id.startsWith(KeyRecord.KEY_ARN_PREFIX)
@@ -697,7 +701,7 @@ public final class LocalKmsBackend implements KmsBackend {
 
     private static AesKey newMaterial() {
         byte[] material = new byte[AesKey.LENGTH];
-        RANDOM.get().nextBytes(material);
+        ADMIN_RANDOM.nextBytes(material);
         return new AesKey(material);
     }
 
@@ -720,15 +724,6 @@ public final class LocalKmsBackend implements KmsBackend {
             return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM/NoPadding is not available in this JDK", e);
-        }
-    }
-
-    private static SecureRandom newRandom() {
-        try {
-            // Per-thread DRBG instances do not contend; the default NativePRNG locks globally.
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
         }
     }
 
@@ -851,7 +846,7 @@ public final class LocalKmsBackend implements KmsBackend {
                 }
                 StoreLock lock = StoreLock.acquire(real, lockWait);
                 try {
-                    StoreFile.Opened opened = StoreFile.open(real, secret, iterations, RANDOM.get());
+                    StoreFile.Opened opened = StoreFile.open(real, secret, iterations, ADMIN_RANDOM);
                     return new LocalKmsBackend(this, real, lock, opened);
                 } catch (KmsException | RuntimeException e) {
                     lock.close();

@@ -76,6 +76,12 @@ final class WrappedFormat {
         return new Header(id, version);
     }
 
+    /** Whether the header of a blob that {@link #parse} accepted names {@code keyId}; allocates nothing. */
+    static boolean namesKey(byte[] blob, UUID keyId) {
+        return getLong(blob, KEY_ID_OFFSET) == keyId.getMostSignificantBits()
+                && getLong(blob, KEY_ID_OFFSET + 8) == keyId.getLeastSignificantBits();
+    }
+
     static void putLong(byte[] b, int off, long v) {
         for (int i = 7; i >= 0; i--) {
             b[off + i] = (byte) v;
