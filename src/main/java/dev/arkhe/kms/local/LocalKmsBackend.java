@@ -44,6 +44,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * {@link #rotateKeyMaterial}. The blob header (magic, format, key id, material version,
  * nonce) and the canonical encryption context are bound as AAD; the key id determines the
  * ARN, so the ARN is bound too. A {@link KekRef} may be a key id, key ARN, alias name or alias ARN.
+ * A null {@link EncryptionContext} means the empty context.
  *
  * <h2>States</h2>
  * Cryptographic calls need an enabled key: a disabled key fails with KEK_DISABLED, a key
