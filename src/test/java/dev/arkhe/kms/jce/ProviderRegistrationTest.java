@@ -1,0 +1,86 @@
+package dev.arkhe.kms.jce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arkhe.kms.KekRef;
+import dev.arkhe.kms.local.LocalKmsBackend;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Security;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each registration route, each in a fresh JVM that knows only the JCA API. */
+class ProviderRegistrationTest {
+
+    @TempDir
+    Path dir;
+    private Path config;
+    private String kekArn;
+
+    @BeforeEach
+    void createStoreKeyAndConfig() throws Exception {
+        Path store = dir.resolve("store");
+        try (LocalKmsBackend backend = LocalKmsBackend.open(store)) {
+            KekRef kek = backend.createKey("registration");
+            kekArn = kek.id();
+        }
+        config = dir.resolve("arkhe-kms.cfg");
+        Files.writeString(config, "name = reg\nbackend = local\nlocal.store = " + store + "\nkek.default = "
+                + kekArn + "\n");
+    }
+
+    private static String runProbe(List<String> jvmOptions, String... args) throws IOException,
+            InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(RegistrationProbe.class.getName());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(finished).as("probe finished: %s", output).isTrue();
+        assertThat(process.exitValue()).as("probe exit code, output: %s", output).isZero();
+        return output;
+    }
+
+    @Test
+    void securityAddProviderWithConfigureFile() throws Exception {
+        String out = runProbe(List.of(), "addProvider", kekArn, config.toString());
+        assertThat(out).contains("OK ArkheKMS-reg ArkheKMS-reg");
+    }
+
+    @Test
+    void securityAddProviderWithInlineConfiguration() throws Exception {
+        String inline = "--" + Files.readString(config);
+        String out = runProbe(List.of(), "addProvider", kekArn, inline);
+        assertThat(out).contains("OK ArkheKMS-reg");
+    }
+
+    @Test
+    void unconfiguredProviderReadsTheConfigPathFromTheSystemProperty() throws Exception {
+        String out = runProbe(List.of("-Darkhe.kms.config=" + config), "systemProperty", kekArn);
+        assertThat(out).contains("OK ArkheKMS-reg");
+    }
+
+    @Test
+    void javaSecurityPropertiesLineLoadsTheProviderByName() throws Exception {
+        int next = Security.getProviders().length + 1;
+        Path fragment = dir.resolve("arkhe.security");
+        Files.writeString(fragment, "security.provider." + next + "=ArkheKMS " + config + "\n");
+        String out = runProbe(List.of("-Djava.security.properties=" + fragment), "securityFile", kekArn);
+        assertThat(out).contains("OK ArkheKMS-reg");
+    }
+}
