@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
@@ -313,6 +314,22 @@ public final class LocalKmsBackend implements KmsBackend {
      */
     @Override
     public KeyDeletionAttestation deleteKey(KekRef kek) throws KmsException {
+        return deleteKey(kek, pendingWindowDays);
+    }
+
+    /**
+     * Schedules deletion as {@link #deleteKey(KekRef)} does, with a pending window for this
+     * call instead of the configured one (AWS ScheduleKeyDeletion's PendingWindowInDays; used
+     * by the local KMS endpoint). A key already pending deletion keeps its date.
+     *
+     * @param pendingWindowDays {@value #MIN_PENDING_WINDOW_DAYS} to {@value #MAX_PENDING_WINDOW_DAYS}
+     * @throws KmsException INVALID_INPUT for another window; as {@link #deleteKey(KekRef)}
+     */
+    public KeyDeletionAttestation deleteKey(KekRef kek, int pendingWindowDays) throws KmsException {
+        if (pendingWindowDays < MIN_PENDING_WINDOW_DAYS || pendingWindowDays > MAX_PENDING_WINDOW_DAYS) {
+            throw new KmsException(Reason.INVALID_INPUT, "deleteKey " + name(kek) + ": pending window must be "
+                    + MIN_PENDING_WINDOW_DAYS + " to " + MAX_PENDING_WINDOW_DAYS + " days, got " + pendingWindowDays);
+        }
         KeyRecord key;
         synchronized (writeLock) {
             ensureOpen();
@@ -576,6 +593,19 @@ public final class LocalKmsBackend implements KmsBackend {
     /** The current snapshot; for tests in this package. */
     StoreState snapshot() {
         return state;
+    }
+
+    /**
+     * The ARN of the key a wrapped blob names in its header, without authenticating the blob
+     * (AWS Decrypt without a KeyId; used by the local KMS endpoint). Unwrapping still checks
+     * everything.
+     *
+     * @return empty for anything that is not a well-formed local wrapped key
+     */
+    public Optional<String> wrappingKeyArn(byte[] wrapped) {
+        ensureOpen();
+        WrappedFormat.Header header = WrappedFormat.parse(wrapped);
+        return header == null ? Optional.empty() : Optional.of(KeyRecord.arnOf(header.keyId()));
     }
 
     /** The store directory (its real path). */
