@@ -1,12 +1,15 @@
 package dev.arkhe.kms.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.arkhe.kms.local.LocalKmsBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -37,6 +40,23 @@ public final class LocalKmsServer implements AutoCloseable {
         this.http = http;
         this.executor = executor;
         this.endpoint = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    /**
+     * Starts a server in front of {@code backend} on 127.0.0.1 that accepts every request,
+     * signed or not.
+     *
+     * @param backend the local KMS to serve; the server does not close it
+     * @param port    the port, or 0 for a free one (see {@link #endpoint()})
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static LocalKmsServer start(LocalKmsBackend backend, int port) {
+        return builder(backend).port(port).start();
+    }
+
+    /** A builder for a server in front of {@code backend}, for the options {@link #start} lacks. */
+    public static Builder builder(LocalKmsBackend backend) {
+        return new Builder(backend);
     }
 
     /**
@@ -104,6 +124,47 @@ public final class LocalKmsServer implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures and starts a {@link LocalKmsServer}. Not thread-safe. */
+    public static final class Builder {
+        private final LocalKmsBackend backend;
+        private int port;
+        private SigV4Verifier verifier;
+
+        private Builder(LocalKmsBackend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+        }
+
+        /** The port on 127.0.0.1; default 0, a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Requires every request to carry a valid AWS SigV4 signature made with these
+         * credentials; others are refused as AWS refuses them (MissingAuthenticationToken,
+         * UnrecognizedClient, InvalidSignature). By default any request is accepted.
+         *
+         * @throws IllegalArgumentException for an empty access key or secret key
+         */
+        public Builder requireAuth(String accessKeyId, String secretAccessKey) {
+            this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, Clock.systemUTC());
+            return this;
+        }
+
+        /**
+         * Binds the port and starts serving.
+         *
+         * @throws UncheckedIOException if the port cannot be bound
+         */
+        public LocalKmsServer start() {
+            return LocalKmsServer.start(new KmsOperations(backend, Clock.systemUTC()).all(), port, verifier);
         }
     }
 
