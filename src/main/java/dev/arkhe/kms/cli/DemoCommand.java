@@ -45,10 +45,10 @@ import picocli.CommandLine.Spec;
  * temporary directory. It prints ids, ciphertext and the attestation, never a key.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Walk through crypto-shredding on an embedded local KMS in a temporary directory:",
-                "create a KEK, generate a per-subject data key (JCE KeyGenerator \"KmsDataKey\"), encrypt records"
-                        + " with AES/GCM, keep only the wrapped key, unwrap it (JCE Cipher \"KmsKeyWrap\"), delete"
-                        + " the KEK and show that the records can no longer be read."})
+        description = {"Walk through crypto-shredding on an embedded local KMS in a temporary directory.",
+                "It creates a KEK, generates a per-subject data key (JCE KeyGenerator \"KmsDataKey\"), encrypts records"
+                        + " with AES/GCM, keeps only the wrapped key, unwraps it (JCE Cipher \"KmsKeyWrap\"), deletes"
+                        + " the KEK and shows that the records can no longer be read."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final List<String> RECORDS = List.of(

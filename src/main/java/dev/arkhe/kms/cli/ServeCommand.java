@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +40,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Counted down to stop serving; the shutdown hook (Ctrl-C) does it, tests may too. */
     final CountDownLatch stop = new CountDownLatch(1);
+    /** Counted down once the server and the store are closed, so the shutdown hook can wait for it. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** The running server, for tests; null until started. */
     volatile LocalKmsServer server;
 
@@ -71,7 +74,16 @@ final class ServeCommand implements Callable<Integer> {
                     + e.getCause().getMessage());
         }
         server = started;
-        Thread hook = new Thread(stop::countDown, "arkhe-kms-shutdown");
+        // On Ctrl-C the JVM exits once the hooks are done: the hook waits until the store is
+        // closed (its last change persisted, its lock released) before letting it.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "arkhe-kms-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
         out.println("arkhe-kms: AWS KMS API at " + started.endpoint() + " (store " + backend.directory() + ")");
@@ -85,14 +97,15 @@ final class ServeCommand implements Callable<Integer> {
         } finally {
             started.close();
             backend.close();
+            out.println("arkhe-kms: stopped");
+            out.flush();
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down: the hook is running
             }
         }
-        out.println("arkhe-kms: stopped");
-        out.flush();
         return 0;
     }
 }
