@@ -71,8 +71,11 @@ class ProviderRegistrationTest {
 
     @Test
     void unconfiguredProviderReadsTheConfigPathFromTheSystemProperty() throws Exception {
+        // The probe's KeyGenerator.init(256) needs kek.default, and the KEK exists only in the
+        // configured store: success proves the file was read. The name stays "ArkheKMS" because
+        // the provider was named before its configuration was looked up.
         String out = runProbe(List.of("-Darkhe.kms.config=" + config), "systemProperty", kekArn);
-        assertThat(out).contains("OK ArkheKMS-reg");
+        assertThat(out).contains("OK ArkheKMS ArkheKMS");
     }
 
     @Test
