@@ -55,8 +55,7 @@ class KmsKeyWrapAwsMotoTest {
         otherKey = plain.createKey(r -> r.description("another")).keyMetadata();
         plain.createAlias(r -> r.aliasName("alias/jce-orders").targetKeyId(key.keyId()));
         kek = KekRef.of(key.arn());
-        backend = AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(server.endpoint())
-                .credentialsProvider(MotoServer.credentials()).build();
+        backend = MotoServer.backendBuilder(server.endpoint()).build();
         provider = new ArkheKmsProvider(backend, KekRef.of("alias/jce-orders"));
     }
 
@@ -193,9 +192,7 @@ class KmsKeyWrapAwsMotoTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        try (AwsKmsBackend unreachable = AwsKmsBackend.builder().region(MotoServer.REGION)
-                .endpoint(java.net.URI.create("http://127.0.0.1:" + closedPort))
-                .credentialsProvider(MotoServer.credentials()).maxAttempts(1).build()) {
+        try (AwsKmsBackend unreachable = MotoServer.backendBuilder(java.net.URI.create("http://127.0.0.1:" + closedPort)).maxAttempts(1).build()) {
             Cipher cipher = Cipher.getInstance("KmsKeyWrap", new ArkheKmsProvider(unreachable));
             cipher.init(Cipher.WRAP_MODE, kek);
             assertThatThrownBy(() -> cipher.wrap(aesKey(256)))
