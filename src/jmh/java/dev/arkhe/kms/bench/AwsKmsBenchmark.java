@@ -56,8 +56,7 @@ public class AwsKmsBenchmark {
     public void setUp() throws IOException, KmsException {
         moto = MotoServer.start();
         plain = moto.newClient();
-        backend = AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(moto.endpoint())
-                .credentialsProvider(MotoServer.credentials()).build();
+        backend = MotoServer.backendBuilder(moto.endpoint()).build();
         keyArn = plain.createKey(r -> r.description("bench")).keyMetadata().arn();
         kek = KekRef.of(keyArn);
         byte[] material = new byte[32];

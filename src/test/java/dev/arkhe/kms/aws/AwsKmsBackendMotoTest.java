@@ -76,8 +76,7 @@ class AwsKmsBackendMotoTest {
     }
 
     static AwsKmsBackend.Builder newBackend() {
-        return AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(moto.endpoint())
-                .credentialsProvider(MotoServer.credentials());
+        return MotoServer.backendBuilder(moto.endpoint());
     }
 
     static KeyMetadata createKey() {

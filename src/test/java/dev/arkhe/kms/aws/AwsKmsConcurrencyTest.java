@@ -38,8 +38,7 @@ class AwsKmsConcurrencyTest {
             b = KekRef.of(plain.createKey(r -> r.description("concurrency B")).keyMetadata().keyId());
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try (AwsKmsBackend backend = AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(moto.endpoint())
-                .credentialsProvider(MotoServer.credentials()).build()) {
+        try (AwsKmsBackend backend = MotoServer.backendBuilder(moto.endpoint()).build()) {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;

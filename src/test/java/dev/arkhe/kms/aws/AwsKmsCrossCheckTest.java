@@ -48,8 +48,7 @@ class AwsKmsCrossCheckTest {
     static void setUp(MotoServer server) {
         moto = server;
         plain = server.newClient();
-        backend = AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(server.endpoint())
-                .credentialsProvider(MotoServer.credentials()).build();
+        backend = MotoServer.backendBuilder(server.endpoint()).build();
         keyA = plain.createKey(r -> r.description("cross-check A")).keyMetadata();
         keyB = plain.createKey(r -> r.description("cross-check B")).keyMetadata();
     }

@@ -64,8 +64,7 @@ class AwsKmsFaultTest {
     }
 
     private AwsKmsBackend.Builder throughProxy() {
-        return AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(proxy.endpoint())
-                .credentialsProvider(MotoServer.credentials());
+        return MotoServer.backendBuilder(proxy.endpoint());
     }
 
     @Test
@@ -189,8 +188,7 @@ class AwsKmsFaultTest {
     void aRefusedConnectionFailsWithUnavailable() {
         var endpoint = proxy.endpoint();
         proxy.close(); // nothing listens there any more
-        try (AwsKmsBackend backend = AwsKmsBackend.builder().region(MotoServer.REGION).endpoint(endpoint)
-                .credentialsProvider(MotoServer.credentials()).maxAttempts(1).build()) {
+        try (AwsKmsBackend backend = MotoServer.backendBuilder(endpoint).maxAttempts(1).build()) {
             KmsException e = catchThrowableOfType(KmsException.class, () -> backend.describeKek(kek));
 
             assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);

@@ -1,5 +1,7 @@
 package dev.arkhe.kms.testsupport;
 
+import dev.arkhe.kms.aws.AwsKmsBackend;
+
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -109,6 +111,19 @@ public final class MotoServer implements AutoCloseable {
                 .credentialsProvider(credentials())
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+    }
+
+    /**
+     * A backend builder for {@code endpoint}: region {@value #REGION} and the static dummy
+     * credentials, so tests differ only in what they set on top.
+     */
+    public static AwsKmsBackend.Builder backendBuilder(URI endpoint) {
+        return AwsKmsBackend.builder().region(REGION).endpoint(endpoint).credentialsProvider(credentials());
+    }
+
+    /** {@link #backendBuilder(URI)} for this server. */
+    public AwsKmsBackend.Builder backendBuilder() {
+        return backendBuilder(endpoint());
     }
 
     /** Static dummy credentials moto accepts. */

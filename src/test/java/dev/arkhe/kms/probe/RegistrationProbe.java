@@ -1,7 +1,8 @@
-package dev.arkhe.kms.jce;
+package dev.arkhe.kms.probe;
 
 import dev.arkhe.kms.DataKey;
 import dev.arkhe.kms.KekRef;
+import dev.arkhe.kms.jce.ArkheKmsProvider;
 import java.security.Key;
 import java.security.Provider;
 import java.security.Security;
@@ -11,9 +12,10 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
 /**
- * Run in a child JVM by {@link ProviderRegistrationTest}: uses only the JCA API to wrap,
+ * Run in a child JVM by {@code ProviderRegistrationTest}: uses only the JCA API to wrap,
  * unwrap and generate keys, after registering the provider the way {@code args[0]} says.
- * Prints {@code OK <provider>} and exits 0 on success.
+ * Prints {@code OK <provider>} and exits 0 on success. It lives outside the library's
+ * packages so that it can run from the class path while the library is on the module path.
  */
 public final class RegistrationProbe {
 
@@ -27,6 +29,11 @@ public final class RegistrationProbe {
             case "addProvider" -> Security.addProvider(new ArkheKmsProvider().configure(args[2]));
             case "systemProperty" -> Security.addProvider(new ArkheKmsProvider());
             case "securityFile" -> { }
+            case "modulePath" -> {
+                if (!ArkheKmsProvider.class.getModule().isNamed()) {
+                    throw new IllegalStateException("expected the library on the module path");
+                }
+            }
             default -> throw new IllegalArgumentException(route);
         }
         KeyGenerator aes = KeyGenerator.getInstance("AES");
