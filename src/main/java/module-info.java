@@ -15,11 +15,21 @@ module dev.arkhe.kms {
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.retries;
     requires software.amazon.awssdk.retries.api;
+    requires jdk.httpserver;
+    // Optional at run time: picocli only for the arkhe-kms command line (shaded into
+    // target/arkhe-kms.jar), the JUnit API only for the @LocalKms test extension.
+    requires static info.picocli;
+    requires static org.junit.jupiter.api;
 
     exports dev.arkhe.kms;
     exports dev.arkhe.kms.aws;
     exports dev.arkhe.kms.jce;
     exports dev.arkhe.kms.local;
+    exports dev.arkhe.kms.server;
+    exports dev.arkhe.kms.testing;
+    exports dev.arkhe.kms.cli;
+    // picocli creates the command objects and fills their option fields reflectively.
+    opens dev.arkhe.kms.cli to info.picocli;
 
     provides java.security.Provider with dev.arkhe.kms.jce.ArkheKmsProvider;
 }
