@@ -30,8 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>a header that is not a complete SigV4 header, or no {@code X-Amz-Date}:
  *       {@code IncompleteSignatureException};</li>
  *   <li>another access key: {@code UnrecognizedClientException};</li>
- *   <li>a signature that does not match, a credential scope for another service or date, or
- *       a request date more than 15 minutes from the server's clock:
+ *   <li>a signature that does not match, a credential scope for another service or date, an
+ *       unsigned {@code Host} or {@code X-Amz-Date}, or a request date more than 15 minutes
+ *       from the server's clock:
  *       {@code InvalidSignatureException}.</li>
  * </ul>
  *
@@ -142,6 +143,11 @@ final class SigV4Verifier {
         if (!auth.signedHeaders.contains("host")) {
             throw new KmsRequestException(AwsErrorType.INVALID_SIGNATURE,
                     "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+        // An unsigned date could be replaced to replay a captured request outside the skew window.
+        if (!auth.signedHeaders.contains("x-amz-date")) {
+            throw new KmsRequestException(AwsErrorType.INVALID_SIGNATURE,
+                    "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
         }
 
         String canonicalRequest = canonicalRequest(method, rawPath, rawQuery, h, auth.signedHeaders, body);

@@ -99,6 +99,15 @@ class SigV4VerifierTest {
                 .hasMessageContaining("'kms'");
     }
 
+    @Test
+    void refusesAnUnsignedDate() {
+        Map<String, List<String>> h = SignedRequests.sign(ENDPOINT, "DescribeKey", BODY, AK, SK, NOW);
+        String auth = h.get("Authorization").get(0);
+        h.put("Authorization", List.of(auth.replace(";x-amz-date", "")));
+        assertThatThrownBy(() -> verify(h, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
+                e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE)).hasMessageContaining("X-Amz-Date");
+    }
+
     /** The worked example of the AWS SigV4 documentation (IAM ListUsers, 2015-08-30). */
     @Test
     void matchesTheAwsDocumentationExample() {
