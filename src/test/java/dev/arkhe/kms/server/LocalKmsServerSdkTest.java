@@ -323,6 +323,35 @@ class LocalKmsServerSdkTest {
     }
 
     @Test
+    void servesConcurrentClients(KmsClient kms) throws Exception {
+        String key = newKey(kms);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 25; i++) {
+                        String text = "thread " + thread + " message " + i;
+                        SdkBytes blob = kms.encrypt(r -> r.keyId(key).plaintext(bytes(text))
+                                .encryptionContext(Map.of("n", Integer.toString(thread)))).ciphertextBlob();
+                        String back = kms.decrypt(r -> r.ciphertextBlob(blob)
+                                .encryptionContext(Map.of("n", Integer.toString(thread)))).plaintext().asUtf8String();
+                        ok += back.equals(text) ? 1 : 0;
+                    }
+                    return ok;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(25);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void rotation(KmsClient kms) {
         String key = newKey(kms);
         GetKeyRotationStatusResponse off = kms.getKeyRotationStatus(r -> r.keyId(key));
