@@ -35,7 +35,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--require-auth", paramLabel = "ACCESS_KEY:SECRET_KEY",
             description = "Refuse requests not signed (AWS SigV4) with these credentials. Without it any signature,"
-                    + " or none, is accepted.")
+                    + " or none, is accepted. Command lines are visible to other local users: use throwaway"
+                    + " test credentials, never real AWS ones.")
     String requireAuth;
 
     /** Counted down to stop serving; the shutdown hook (Ctrl-C) does it, tests may too. */
