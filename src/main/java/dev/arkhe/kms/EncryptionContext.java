@@ -40,7 +40,8 @@ public final class EncryptionContext {
     /**
      * A context holding a copy of {@code pairs}.
      *
-     * @throws IllegalArgumentException if the map is null, or holds a null or empty key or a null value
+     * @throws IllegalArgumentException if the map is null, or holds a null or empty key, a null value, or a
+     *                                  key or value with an unpaired UTF-16 surrogate
      */
     public static EncryptionContext of(Map<String, String> pairs) {
         if (pairs == null) {
@@ -59,9 +60,31 @@ public final class EncryptionContext {
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("encryption context value for key '" + key + "' is null");
             }
+            // UTF-8 encoding turns every unpaired surrogate into '?', so two different contexts
+            // would share one canonical encoding and one would open what the other wrapped.
+            if (hasUnpairedSurrogate(key) || hasUnpairedSurrogate(e.getValue())) {
+                throw new IllegalArgumentException("encryption context pair with key '" + key
+                        + "' contains an unpaired UTF-16 surrogate (malformed text)");
+            }
             sorted.put(key, e.getValue());
         }
         return new EncryptionContext(sorted);
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The pairs, sorted by key in UTF-8 byte order; unmodifiable. */

@@ -87,4 +87,20 @@ class EncryptionContextTest {
         bytes[0] = 99;
         assertThat(ctx.canonicalBytes()[0]).isZero();
     }
+
+    @Test
+    void unpairedSurrogatesAreRejectedSoDistinctContextsCannotCollide() {
+        // Each of these would encode to the same UTF-8 bytes as "?" if accepted.
+        for (String malformed : new String[] {"\ud800", "\udfff", "a\ud800b", "\udc00\ud800"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> EncryptionContext.of(java.util.Map.of("tenant", malformed)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> EncryptionContext.of(java.util.Map.of(malformed, "v")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+        }
+        EncryptionContext emoji = EncryptionContext.of(java.util.Map.of("tenant", "\ud83d\ude00"));
+        org.assertj.core.api.Assertions.assertThat(emoji)
+                .isNotEqualTo(EncryptionContext.of(java.util.Map.of("tenant", "?")));
+    }
 }

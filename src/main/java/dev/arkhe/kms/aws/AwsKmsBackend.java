@@ -85,10 +85,22 @@ public final class AwsKmsBackend implements KmsBackend {
     private final int pendingWindowDays;
     private final PrivateKey signingKey;
     private final List<String> grantTokens;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Shared with every {@link #withGrantTokens} view, so that closing this backend stops them too. */
+    private final AtomicBoolean closed;
+    /** True for a {@link #withGrantTokens} view, whose {@link #close()} does nothing. */
+    private final boolean view;
 
     private AwsKmsBackend(KmsClient client, SdkHttpClient ownedHttpClient, boolean ownsClient,
                           int pendingWindowDays, PrivateKey signingKey, List<String> grantTokens) {
+        this(client, ownedHttpClient, ownsClient, pendingWindowDays, signingKey, grantTokens, new AtomicBoolean(),
+                false);
+    }
+
+    private AwsKmsBackend(KmsClient client, SdkHttpClient ownedHttpClient, boolean ownsClient,
+                          int pendingWindowDays, PrivateKey signingKey, List<String> grantTokens,
+                          AtomicBoolean closed, boolean view) {
+        this.closed = closed;
+        this.view = view;
         this.client = client;
         this.ownedHttpClient = ownedHttpClient;
         this.ownsClient = ownsClient;
@@ -343,15 +355,16 @@ public final class AwsKmsBackend implements KmsBackend {
 
     /**
      * A view of this backend that sends {@code tokens} instead of the configured grant tokens
-     * with every request. The view shares this backend's client and settings; closing the view
-     * closes nothing, and it stops working when this backend is closed.
+     * with every request. The view shares this backend's client, settings and closed state:
+     * once this backend is closed every call on the view throws {@link IllegalStateException};
+     * closing the view closes nothing.
      *
      * @throws IllegalArgumentException for more than 10 tokens or an empty token
      */
     public AwsKmsBackend withGrantTokens(List<String> tokens) {
         checkOpen();
         List<String> validated = new Builder().grantTokens(tokens).grantTokens;
-        return new AwsKmsBackend(client, null, false, pendingWindowDays, signingKey, validated);
+        return new AwsKmsBackend(client, null, false, pendingWindowDays, signingKey, validated, closed, true);
     }
 
     /**
@@ -360,7 +373,7 @@ public final class AwsKmsBackend implements KmsBackend {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (view || !closed.compareAndSet(false, true)) {
             return;
         }
         if (ownsClient) {

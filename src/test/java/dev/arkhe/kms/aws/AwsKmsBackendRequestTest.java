@@ -63,6 +63,25 @@ class AwsKmsBackendRequestTest {
     }
 
     @Test
+    void grantTokenViewSendsItsOwnTokensAndStopsWhenTheParentCloses() throws Exception {
+        fake.describeKey = r -> DescribeKeyResponse.builder().keyMetadata(KeyMetadata.builder().arn(ARN)
+                .keyState(KeyState.ENABLED).creationDate(Instant.EPOCH).build()).build();
+        AwsKmsBackend view = backend.withGrantTokens(List.of("per-call"));
+
+        view.describeKek(KekRef.of(KEY_ID));
+        assertThat(((software.amazon.awssdk.services.kms.model.DescribeKeyRequest) fake.requests.get(0))
+                .grantTokens()).containsExactly("per-call");
+
+        view.close(); // closing a view closes nothing
+        backend.describeKek(KekRef.of(KEY_ID));
+        assertThat(fake.requests).hasSize(2);
+
+        backend.close();
+        assertThatThrownBy(() -> view.describeKek(KekRef.of(KEY_ID))).isInstanceOf(IllegalStateException.class);
+        assertThat(fake.requests).hasSize(2);
+    }
+
+    @Test
     void generateDekSendsKeySpecContextAndGrantTokensAndWipesTheSdkBuffer() throws Exception {
         byte[] sdkPlaintext = filled(16, 0x5a);
         fake.generateDataKey = r -> GenerateDataKeyResponse.builder().keyId(ARN)

@@ -168,7 +168,9 @@ public final class MotoServer implements AutoCloseable {
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 try {
-                    if (c.getResponseCode() > 0) {
+                    // An answer alone could come from another suite's server that took the port
+                    // between probing and binding; only our own process's banner proves it is ours.
+                    if (c.getResponseCode() > 0 && process.isAlive() && printedOwnBanner()) {
                         return;
                     }
                 } finally {
@@ -186,6 +188,14 @@ public final class MotoServer implements AutoCloseable {
         }
         throw new IOException("moto_server did not answer on " + endpoint() + " within " + STARTUP_TIMEOUT
                 + "; output: " + tail());
+    }
+
+    private boolean printedOwnBanner() {
+        try {
+            return Files.readString(log).contains("Running on http://127.0.0.1:" + port);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private String tail() {
