@@ -292,8 +292,11 @@ public final class LocalKmsBackend implements KmsBackend {
             }
             return gcm.doFinal(wrapped, WrappedFormat.HEADER_LENGTH, wrapped.length - WrappedFormat.HEADER_LENGTH);
         } catch (AEADBadTagException e) {
+            // close() zeroes the material; a blob that failed because of that is not damaged.
+            ensureOpen();
             throw unwrapFailed(op, key, "authentication failed (another encryption context, or a damaged blob)", e);
         } catch (GeneralSecurityException | RuntimeException e) {
+            ensureOpen();
             throw unwrapFailed(op, key, "the blob could not be decrypted", e);
         }
     }
@@ -370,7 +373,7 @@ public final class LocalKmsBackend implements KmsBackend {
         checkEnabled(to, newKek, "rotateKek");
     }
 
-    /** {@inheritDoc} Works in every state; a purged key is KEK_NOT_FOUND. */
+    /** {@inheritDoc} Works in every state; a key past its deletion date is KEK_NOT_FOUND. */
     @Override
     public KekInfo describeKek(KekRef kek) throws KmsException {
         ensureOpen();
@@ -547,7 +550,7 @@ public final class LocalKmsBackend implements KmsBackend {
             Instant now = clock.instant();
             StoreState next = state;
             for (KeyRecord k : state.keys().values()) {
-                if (k.state() == KekState.PENDING_DELETION && !k.deletionDate().isAfter(now)) {
+                if (isExpired(k, now)) {
                     erased.add(k);
                     next = next.withoutKey(k.id());
                 }
@@ -565,8 +568,11 @@ public final class LocalKmsBackend implements KmsBackend {
     public List<KekInfo> listKeys() {
         ensureOpen();
         List<KekInfo> out = new ArrayList<>();
+        Instant now = clock.instant();
         for (KeyRecord k : state.keys().values()) {
-            out.add(k.info());
+            if (!isExpired(k, now)) {
+                out.add(k.info());
+            }
         }
         return List.copyOf(out);
     }
@@ -576,7 +582,13 @@ public final class LocalKmsBackend implements KmsBackend {
         ensureOpen();
         StoreState s = state;
         Map<String, String> out = new LinkedHashMap<>();
-        s.aliases().forEach((name, id) -> out.put(name, s.keys().get(id).arn()));
+        Instant now = clock.instant();
+        s.aliases().forEach((name, id) -> {
+            KeyRecord key = s.keys().get(id);
+            if (!isExpired(key, now)) {
+                out.put(name, key.arn());
+            }
+        });
         return java.util.Collections.unmodifiableMap(out);
     }
 
@@ -689,12 +701,13 @@ public final class LocalKmsBackend implements KmsBackend {
         String id = kek.id();
         KeyRecord known = s.byReference(id);
         if (known != null) {
-            return known;
+            return notExpired(known, id, op);
         }
         // Not a canonical spelling (an upper-case id, say) or not a key of this store.
         UUID keyId = switch (kek.kind()) {
             case KEY_ID -> id.startsWith("mrk-") ? null : UUID.fromString(id);
             case KEY_ARN -> id.startsWith(KeyRecord.KEY_ARN_PREFIX)
+                    && !id.startsWith(KeyRecord.KEY_ARN_PREFIX + "mrk-")
                     ? UUID.fromString(id.substring(KeyRecord.KEY_ARN_PREFIX.length())) : null;
             case ALIAS_NAME -> s.aliases().get(id);
             case ALIAS_ARN -> id.startsWith(KeyRecord.ALIAS_ARN_PREFIX)
@@ -704,7 +717,23 @@ public final class LocalKmsBackend implements KmsBackend {
         if (key == null) {
             throw new KmsException(Reason.KEK_NOT_FOUND, op + ": KEK " + id + " not found in local KMS store " + dir);
         }
+        return notExpired(key, id, op);
+    }
+
+    /**
+     * A key past its deletion date is gone, as in AWS KMS, even before {@link #purgeExpired}
+     * has erased its bytes: nothing may use, describe or cancel it after the attested date.
+     */
+    private KeyRecord notExpired(KeyRecord key, String id, String op) throws KmsException {
+        if (isExpired(key, clock.instant())) {
+            throw new KmsException(Reason.KEK_NOT_FOUND, op + ": KEK " + id + " was deleted on "
+                    + key.deletionDate());
+        }
         return key;
+    }
+
+    private static boolean isExpired(KeyRecord key, Instant now) {
+        return key.state() == KekState.PENDING_DELETION && !key.deletionDate().isAfter(now);
     }
 
     private static void checkAliasName(String aliasName, String op) throws KmsException {
@@ -876,13 +905,22 @@ public final class LocalKmsBackend implements KmsBackend {
                             + ": " + e, e);
                 }
                 StoreLock lock = StoreLock.acquire(real, lockWait);
+                LocalKmsBackend backend;
                 try {
                     StoreFile.Opened opened = StoreFile.open(real, secret, iterations, ADMIN_RANDOM);
-                    return new LocalKmsBackend(this, real, lock, opened);
+                    backend = new LocalKmsBackend(this, real, lock, opened);
                 } catch (KmsException | RuntimeException e) {
                     lock.close();
                     throw e;
                 }
+                try {
+                    // Material whose deletion date has passed leaves the disk at the latest here.
+                    backend.purgeExpired();
+                } catch (KmsException | RuntimeException e) {
+                    backend.close(); // releases the lock too
+                    throw e;
+                }
+                return backend;
             } finally {
                 if (secret != null) {
                     Arrays.fill(secret, '\0');

@@ -143,8 +143,12 @@ final class StoreFile implements AutoCloseable {
                             : "key file " + KEY_FILE + " does not belong to local KMS store " + dir);
                 }
                 StoreFile file = new StoreFile(dir, protection, salt, iterations, check, encryptionKey, random);
-                StoreState state = file.decrypt(content);
-                return new Opened(file, state);
+                try {
+                    return new Opened(file, file.decrypt(content));
+                } catch (KmsException | RuntimeException e) {
+                    file.close(); // zeroes the store key of a store that failed to open
+                    throw e;
+                }
             } finally {
                 master.destroy();
             }
@@ -181,7 +185,12 @@ final class StoreFile implements AutoCloseable {
         try {
             StoreFile file = new StoreFile(dir, protection, salt, iterations, derive(master, CHECK_LABEL).getEncoded(),
                     derive(master, ENCRYPTION_LABEL), random);
-            file.write(StoreState.EMPTY);
+            try {
+                file.write(StoreState.EMPTY);
+            } catch (IOException | RuntimeException e) {
+                file.close(); // zeroes the store key of a store that failed to be created
+                throw e;
+            }
             return new Opened(file, StoreState.EMPTY);
         } finally {
             master.destroy();

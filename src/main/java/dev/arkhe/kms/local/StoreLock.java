@@ -25,6 +25,9 @@ final class StoreLock implements AutoCloseable {
 
     static final String LOCK_FILE = "store.lock";
     private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    /** Channels that must stay open; see {@link #tryFileLock}. Rarely if ever non-empty. */
+    private static final java.util.List<FileChannel> PARKED_CHANNELS =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private static final long POLL_MILLIS = 50;
 
     private final Path dir;
@@ -83,8 +86,10 @@ final class StoreLock implements AutoCloseable {
             ch.close();
             return null;
         } catch (OverlappingFileLockException e) {
-            // Another channel of this JVM holds it outside our registry; treat it as held.
-            closeQuietly(ch);
+            // Another channel of this JVM holds it outside our registry (the same store under two
+            // real paths, say a bind mount); treat it as held. Closing this channel would release
+            // that other channel's POSIX lock, so it is parked open instead.
+            PARKED_CHANNELS.add(ch);
             return null;
         } catch (IOException e) {
             closeQuietly(ch);

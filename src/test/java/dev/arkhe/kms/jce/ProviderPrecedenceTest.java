@@ -1,7 +1,12 @@
 package dev.arkhe.kms.jce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arkhe.kms.DataKey;
+import dev.arkhe.kms.KmsException;
+import java.security.Provider;
+import java.security.ProviderException;
 import dev.arkhe.kms.KekRef;
 import dev.arkhe.kms.local.LocalKmsBackend;
 import java.nio.file.Path;
@@ -34,6 +39,45 @@ class ProviderPrecedenceTest {
                 Security.removeProvider(provider.getName());
             }
             assertThat(Security.getProvider(provider.getName())).isNull();
+        }
+    }
+
+    /**
+     * The JDK retries a failed {@code KeyGenerator.generateKey()} on the next provider that
+     * offers the algorithm. With two ArkheKMS providers installed, naming the provider is what
+     * keeps a data key from silently coming from the other KMS.
+     */
+    @Test
+    void keyGeneratorNamedByProviderNeverFailsOverToAnotherArkheProvider(@TempDir Path dirs) throws Exception {
+        Path storeA = dirs.resolve("a");
+        Path storeB = dirs.resolve("b");
+        String arnB;
+        try (LocalKmsBackend a = LocalKmsBackend.open(storeA); LocalKmsBackend b = LocalKmsBackend.open(storeB)) {
+            KekRef kekA = a.createKey("a");
+            a.createAlias("alias/app", kekA);
+            a.disableKey(kekA);
+            KekRef kekB = b.createKey("b");
+            b.createAlias("alias/app", kekB);
+            arnB = kekB.id();
+        }
+        Provider first = new ArkheKmsProvider().configure("--name = fo-a\nlocal.store = " + storeA);
+        Provider second = new ArkheKmsProvider().configure("--name = fo-b\nlocal.store = " + storeB);
+        Security.addProvider(first);
+        Security.addProvider(second);
+        try {
+            KeyGenerator pinned = KeyGenerator.getInstance("KmsDataKey", first);
+            pinned.init(new KmsKeyGenParameterSpec(KekRef.of("alias/app")));
+            assertThatThrownBy(pinned::generateKey).isInstanceOf(ProviderException.class)
+                    .cause().isInstanceOf(KmsException.class);
+
+            KeyGenerator unpinned = KeyGenerator.getInstance("KmsDataKey");
+            unpinned.init(new KmsKeyGenParameterSpec(KekRef.of("alias/app")));
+            DataKey failedOver = (DataKey) unpinned.generateKey();
+            // The JDK behaviour the README warns about: the key came from the second store.
+            assertThat(failedOver.kekArn()).isEqualTo(arnB);
+        } finally {
+            Security.removeProvider(first.getName());
+            Security.removeProvider(second.getName());
         }
     }
 }

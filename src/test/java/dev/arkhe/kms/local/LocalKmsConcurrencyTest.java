@@ -183,4 +183,42 @@ class LocalKmsConcurrencyTest {
             }
         }
     }
+
+    @Test
+    @Timeout(60)
+    void closeDuringUnwrapsIsIllegalStateNeverAFalseUnwrapFailed() throws Exception {
+        LocalKmsBackend kms = LocalKmsBackend.open(dir);
+        KekRef kek = kms.createKey("k");
+        DataKey dk = kms.generateDek(kek);
+        byte[] wrapped = dk.wrapped();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch running = new CountDownLatch(4);
+        List<Future<Integer>> opened = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            opened.add(pool.submit(() -> {
+                int count = 0;
+                running.countDown();
+                try {
+                    while (true) {
+                        // A KmsException here (UNWRAP_FAILED from zeroed material) fails the test.
+                        Dek dek = kms.unwrapDek(wrapped, kek);
+                        if (!dek.equals(dk)) {
+                            throw new AssertionError("unwrapped a different key");
+                        }
+                        count++;
+                    }
+                } catch (IllegalStateException closed) {
+                    return count;
+                }
+            }));
+        }
+        running.await();
+        Thread.sleep(50);
+        kms.close();
+        for (Future<Integer> f : opened) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+        }
+        pool.shutdown();
+    }
 }
+

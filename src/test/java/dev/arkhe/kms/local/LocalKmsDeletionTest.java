@@ -247,4 +247,53 @@ class LocalKmsDeletionTest {
         }
         return -1;
     }
+
+    @Test
+    void keyPastItsDeletionDateIsGoneEvenBeforePurgeAndCannotBeRevived() throws Exception {
+        try (LocalKmsBackend kms = open()) {
+            KekRef kek = kms.createKey("k");
+            kms.createAlias("alias/doomed", kek);
+            DataKey dek = kms.generateDek(kek);
+            KeyDeletionAttestation attestation = kms.deleteKey(kek);
+            clock.advance(Duration.ofDays(30));
+            assertThat(clock.instant()).isAfter(attestation.deletionDate());
+
+            // Everything AWS refuses once the window has ended, without anyone calling purgeExpired.
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.cancelKeyDeletion(kek));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.enableKey(kek));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.describeKek(kek));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.deleteKey(kek));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.unwrapDek(dek.wrapped(), kek));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.unwrapDek(dek.wrapped(), KekRef.of("alias/doomed")));
+            assertThat(kms.listKeys()).noneMatch(info -> info.arn().equals(kek.id()));
+            assertThat(kms.listAliases()).doesNotContainKey("alias/doomed");
+        }
+    }
+
+    @Test
+    void keyExactlyAtItsDeletionDateIsGone() throws Exception {
+        try (LocalKmsBackend kms = open()) {
+            KekRef kek = kms.createKey("k");
+            Instant date = kms.deleteKey(kek).deletionDate();
+            clock.advance(Duration.between(clock.instant(), date).minusSeconds(1));
+            assertThat(kms.describeKek(kek).state()).isEqualTo(KekState.PENDING_DELETION);
+            clock.advance(Duration.ofSeconds(1));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.describeKek(kek));
+        }
+    }
+
+    @Test
+    void reopeningAStoreErasesKeysWhoseDeletionDateHasPassed() throws Exception {
+        KekRef kek;
+        try (LocalKmsBackend kms = open()) {
+            kek = kms.createKey("k");
+            kms.deleteKey(kek);
+        }
+        clock.advance(Duration.ofDays(8));
+        UUID id = UUID.fromString(kek.id().substring(kek.id().lastIndexOf('/') + 1));
+        try (LocalKmsBackend kms = open()) {
+            assertThat(kms.snapshot().keys()).doesNotContainKey(id);
+        }
+    }
 }
+

@@ -172,8 +172,10 @@ class LocalKmsKeyStateTest {
                 "arn:arkhe:kms:local:111122223333:key/" + uuid,
                 "alias/nope",
                 "arn:arkhe:kms:local:000000000000:alias/nope",
-                "mrk-0123456789abcdef0123456789abcdef"}) {
+                "mrk-0123456789abcdef0123456789abcdef",
+                "arn:arkhe:kms:local:000000000000:key/mrk-0123456789abcdef0123456789abcdef"}) {
             assertFails(Reason.KEK_NOT_FOUND, () -> kms.describeKek(KekRef.of(id)));
+            assertFails(Reason.KEK_NOT_FOUND, () -> kms.wrapDek(Dek.of(new byte[32]), KekRef.of(id)));
         }
     }
 

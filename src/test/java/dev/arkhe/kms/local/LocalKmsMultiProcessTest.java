@@ -129,7 +129,8 @@ class LocalKmsMultiProcessTest {
                 keysSeen = keys.size();
             }
         }
-        assertThat(kills).as("crash rounds within the time bound").isGreaterThanOrEqualTo(5);
+        // About 10 s here; the 90 s bound only stops a wedged run.
+        assertThat(kills).as("crash rounds within the time bound").isEqualTo(20);
         assertThat(keysSeen).as("the writer made progress between kills").isGreaterThan(0);
     }
 }
