@@ -179,10 +179,20 @@ public final class ArkheKmsProvider extends Provider {
         return BackendFactory.withGrantTokens(backend(), spec.grantTokens());
     }
 
+    /**
+     * Decided from the configuration, without building the backend: {@code Cipher.init} must
+     * not fail for a backend problem, or the JDK would move the cipher to another provider.
+     */
     void checkGrantTokensSupported(KmsParameterSpec spec) throws InvalidAlgorithmParameterException {
-        if (!spec.grantTokens().isEmpty() && !BackendFactory.supportsGrantTokens(backend())) {
+        if (spec.grantTokens().isEmpty()) {
+            return;
+        }
+        KmsBackend built = backend;
+        boolean supported = built != null ? BackendFactory.supportsGrantTokens(built)
+                : config().backend() == ProviderConfig.BackendKind.AWS;
+        if (!supported) {
             throw new InvalidAlgorithmParameterException("grant tokens apply to the AWS backend only; this provider"
-                    + " uses " + backend().getClass().getSimpleName());
+                    + " uses the " + (built != null ? built.getClass().getSimpleName() : "local backend"));
         }
     }
 
