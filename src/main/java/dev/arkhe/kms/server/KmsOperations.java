@@ -572,7 +572,7 @@ final class KmsOperations {
     }
 
     /** A backend call whose {@link KmsException} becomes the matching AWS error. */
-    private static <T> T call(BackendCall<T> c) throws KmsRequestException {
+    private <T> T call(BackendCall<T> c) throws KmsRequestException {
         try {
             return c.call();
         } catch (KmsException e) {
@@ -580,7 +580,7 @@ final class KmsOperations {
         }
     }
 
-    private static void call(BackendAction c) throws KmsRequestException {
+    private void call(BackendAction c) throws KmsRequestException {
         try {
             c.run();
         } catch (KmsException e) {
@@ -598,8 +598,12 @@ final class KmsOperations {
         void run() throws KmsException;
     }
 
-    /** The AWS error for a facade failure; the reverse of the design's error table. */
-    static KmsRequestException toAws(KmsException e) {
+    /**
+     * The AWS error for a facade failure; the reverse of the design's error table. The
+     * backend's messages name its store directory, which is nobody's business over HTTP: the
+     * client gets the message without it.
+     */
+    KmsRequestException toAws(KmsException e) {
         AwsErrorType type = switch (e.reason()) {
             case KEK_NOT_FOUND -> AwsErrorType.NOT_FOUND;
             case KEK_DISABLED -> AwsErrorType.DISABLED;
@@ -611,7 +615,20 @@ final class KmsOperations {
             case UNAVAILABLE -> AwsErrorType.DEPENDENCY_TIMEOUT;
             case BACKEND -> AwsErrorType.INTERNAL;
         };
-        return new KmsRequestException(type, e.getMessage());
+        return new KmsRequestException(type, withoutStorePath(e.getMessage(), backend.directory()));
+    }
+
+    /**
+     * {@code message} with the store directory removed: "KEK x not found in local KMS store
+     * /dir" becomes "KEK x not found", and any other mention of the directory (a file in it, in
+     * an I/O error) becomes "&lt;local store&gt;".
+     */
+    static String withoutStorePath(String message, java.nio.file.Path storeDir) {
+        if (message == null) {
+            return "";
+        }
+        String dir = storeDir.toString();
+        return message.replace(" in local KMS store " + dir, "").replace(dir, "<local store>");
     }
 
     static String keyState(KekState state) {

@@ -2,6 +2,7 @@ package dev.arkhe.kms.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arkhe.kms.local.LocalKmsBackend;
 import dev.arkhe.kms.testing.LocalKms;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -43,5 +45,25 @@ class LocalKmsServerHardeningTest {
                 + "\",\"Plaintext\":\"AAEC\",\"EncryptionContext\":{\"tenant\":\"\\ud800\"}}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r).get("__type")).isEqualTo("SerializationException");
+    }
+
+    @Test
+    void errorMessagesDoNotRevealTheStoreDirectory(LocalKmsBackend backend, URI endpoint) throws Exception {
+        String missing = UUID.randomUUID().toString();
+        HttpResponse<String> r = post(endpoint, "DescribeKey", "{\"KeyId\":\"" + missing + "\"}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        Map<?, ?> error = json(r);
+        assertThat(error.get("__type")).isEqualTo("NotFoundException");
+        assertThat((String) error.get("message")).contains(missing)
+                .doesNotContain(backend.directory().toString()).doesNotContain("local KMS store");
+    }
+
+    @Test
+    void storePathIsRemovedFromEveryMention() {
+        java.nio.file.Path dir = java.nio.file.Path.of("/tmp/arkhe-x/store");
+        assertThat(KmsOperations.withoutStorePath("describe: KEK k not found in local KMS store /tmp/arkhe-x/store", dir))
+                .isEqualTo("describe: KEK k not found");
+        assertThat(KmsOperations.withoutStorePath("cannot persist: /tmp/arkhe-x/store/keys.tmp: denied", dir))
+                .isEqualTo("cannot persist: <local store>/keys.tmp: denied");
     }
 }
