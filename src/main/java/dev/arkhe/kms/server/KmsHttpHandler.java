@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +18,8 @@ import java.util.UUID;
  * {@code X-Amz-Target} dispatch, JSON in and out, and AWS-shaped errors.
  *
  * <p>Checks run in this order, so that each failure has one answer: body size (400
- * {@code ValidationException}; a body is needed to check a signature), signature when
+ * {@code ValidationException}; a body is needed to check a signature), the {@code Host} and
+ * {@code Origin} headers against DNS rebinding (400 {@code AccessDeniedException}), signature when
  * required, method and target (400 {@code UnknownOperationException}), content type and
  * JSON (400 {@code SerializationException}), then the operation. An unexpected exception in
  * an operation is answered with 500 {@code KMSInternalException} and a request id, never a
@@ -31,6 +33,8 @@ final class KmsHttpHandler implements HttpHandler {
     static final long DRAIN_LIMIT_BYTES = 16L << 20;
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     static final String TARGET_PREFIX = "TrentService.";
+    /** The host names a local client may address the endpoint by (see {@link #checkAddressedHere}). */
+    private static final List<String> LOCAL_NAMES = List.of("127.0.0.1", "localhost", "[::1]");
 
     private static final System.Logger LOG = System.getLogger(LocalKmsServer.class.getName());
 
@@ -81,6 +85,7 @@ final class KmsHttpHandler implements HttpHandler {
     private Map<String, Object> process(HttpExchange exchange) throws KmsRequestException, IOException {
         Headers in = exchange.getRequestHeaders();
         byte[] body = readBody(exchange);
+        checkAddressedHere(in, exchange.getLocalAddress().getPort());
         if (verifier != null) {
             verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), in, body);
@@ -118,6 +123,36 @@ final class KmsHttpHandler implements HttpHandler {
         @SuppressWarnings("unchecked")
         Map<String, Object> members = (Map<String, Object>) map;
         return op.handle(new KmsRequest(target.substring(TARGET_PREFIX.length()), members));
+    }
+
+    /**
+     * Refuses requests a web page may have sent. By DNS rebinding a page can make the browser
+     * send requests to 127.0.0.1 under the page's own host name, and the endpoint is
+     * unauthenticated by default: so the {@code Host} header must name this endpoint
+     * ({@code 127.0.0.1}, {@code localhost} or {@code [::1]}, with this port or none), and a
+     * request with an {@code Origin} header, which browsers add and SDKs never send, is refused.
+     */
+    static void checkAddressedHere(Headers in, int port) throws KmsRequestException {
+        if (in.containsKey("Origin")) {
+            throw new KmsRequestException(AwsErrorType.ACCESS_DENIED, "Requests with an Origin header (sent by web"
+                    + " browsers) are refused by the local KMS endpoint");
+        }
+        List<String> hosts = in.get("Host");
+        if (hosts == null || hosts.size() != 1 || !isLocalHost(hosts.get(0), port)) {
+            throw new KmsRequestException(AwsErrorType.ACCESS_DENIED, "The Host header must be 127.0.0.1:" + port
+                    + ", localhost:" + port + " or [::1]:" + port + (hosts == null || hosts.isEmpty() ? ", got none"
+                    : ", got " + abbreviate(String.join(", ", hosts))));
+        }
+    }
+
+    private static boolean isLocalHost(String host, int port) {
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        for (String name : LOCAL_NAMES) {
+            if (h.equals(name) || h.equals(name + ":" + port)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
