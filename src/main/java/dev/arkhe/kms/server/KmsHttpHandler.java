@@ -7,11 +7,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The AWS JSON 1.1 protocol over one HTTP exchange: limits, authentication, the
@@ -40,14 +46,30 @@ final class KmsHttpHandler implements HttpHandler {
 
     private final Map<String, KmsOperation> operations;
     private final SigV4Verifier verifier;
+    private final ScheduledExecutorService watchdog;
+    private final Duration bodyDeadline;
 
     /**
-     * @param operations the operations by name (e.g. {@code Encrypt})
-     * @param verifier   checks signatures; null accepts any request, signed or not
+     * @param operations   the operations by name (e.g. {@code Encrypt})
+     * @param verifier     checks signatures; null accepts any request, signed or not
+     * @param watchdog     runs the body-deadline timers; owned by the caller
+     * @param bodyDeadline how long a client may take to send a request body
      */
-    KmsHttpHandler(Map<String, KmsOperation> operations, SigV4Verifier verifier) {
+    KmsHttpHandler(Map<String, KmsOperation> operations, SigV4Verifier verifier, ScheduledExecutorService watchdog,
+                   Duration bodyDeadline) {
         this.operations = Map.copyOf(operations);
         this.verifier = verifier;
+        this.watchdog = Objects.requireNonNull(watchdog, "watchdog");
+        this.bodyDeadline = Objects.requireNonNull(bodyDeadline, "bodyDeadline");
+    }
+
+    /** The body did not arrive within the deadline and the connection was closed. */
+    private static final class BodyDeadlineExceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyDeadlineExceeded(Duration deadline) {
+            super("request body not received within " + deadline.toMillis() + " ms; connection closed");
+        }
     }
 
     @Override
@@ -76,6 +98,10 @@ final class KmsHttpHandler implements HttpHandler {
             try (OutputStream os = exchange.getResponseBody()) {
                 os.write(response);
             }
+        } catch (BodyDeadlineExceeded e) {
+            // Rethrown so that the HTTP server forgets the (already closed) connection.
+            LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": " + e.getMessage());
+            throw e;
         } catch (IOException e) {
             // The client went away; nothing to answer. The exchange is closed by try-with-resources.
             LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": I/O error: " + e);
@@ -161,7 +187,35 @@ final class KmsHttpHandler implements HttpHandler {
      * makes TCP reset the connection, and the client would lose our 400 answer. Beyond that
      * limit the answer is sent without reading further and the connection is dropped.
      */
-    private static byte[] readBody(HttpExchange exchange) throws KmsRequestException, IOException {
+    private byte[] readBody(HttpExchange exchange) throws KmsRequestException, IOException {
+        // The pool has few threads and a read blocks one of them: a client that stalls in its
+        // body must not hold it for ever. At the deadline the exchange is closed; before a
+        // response, that closes the connection, which ends the blocked read with an IOException.
+        // The stalled client gets no answer (it is not sending, and most likely not reading).
+        AtomicBoolean reading = new AtomicBoolean(true);
+        ScheduledFuture<?> timer = watchdog.schedule(() -> {
+            if (reading.compareAndSet(true, false)) {
+                exchange.close();
+            }
+        }, bodyDeadline.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            byte[] body = readBodyWithinLimits(exchange);
+            if (!reading.compareAndSet(true, false)) {
+                throw new BodyDeadlineExceeded(bodyDeadline);
+            }
+            return body;
+        } catch (IOException e) {
+            if (!reading.compareAndSet(true, false)) {
+                throw new BodyDeadlineExceeded(bodyDeadline);
+            }
+            throw e;
+        } finally {
+            reading.set(false);
+            timer.cancel(false);
+        }
+    }
+
+    private static byte[] readBodyWithinLimits(HttpExchange exchange) throws KmsRequestException, IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         long length = -1;
         if (declared != null) {
