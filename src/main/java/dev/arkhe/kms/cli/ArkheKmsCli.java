@@ -42,12 +42,29 @@ public final class ArkheKmsCli implements Runnable {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
+        boundRequestTime();
         int code;
         try (PrintWriter out = new PrintWriter(System.out, true); PrintWriter err = new PrintWriter(System.err, true)) {
             code = execute(out, err, args);
         }
         System.exit(code);
     }
+
+    /**
+     * Bounds how long a client of {@code serve} may take to send a whole request, headers
+     * included: LocalKmsServer's own deadline covers only the body, because the JDK HTTP server
+     * reads request headers before any handler runs. The JDK reads this property once, when its
+     * HTTP server classes load, so it is set here, first thing in the process, and only if the
+     * user did not set it. (Applications embedding LocalKmsServer can pass
+     * {@code -Dsun.net.httpserver.maxReqTime=SECONDS} themselves.)
+     */
+    static void boundRequestTime() {
+        if (System.getProperty(MAX_REQUEST_SECONDS_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS_PROPERTY, "30");
+        }
+    }
+
+    private static final String MAX_REQUEST_SECONDS_PROPERTY = "sun.net.httpserver.maxReqTime";
 
     /**
      * Runs the command line without exiting, writing to the given streams.

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code ArrayList<Object>}, strings to {@code String}, numbers to {@code BigDecimal},
  * {@code true}/{@code false} to {@code Boolean} and {@code null} to Java {@code null}.
  * {@link #parse(byte[])} throws {@link ParseException} and nothing else for any input:
- * malformed UTF-8, syntax errors, trailing data, duplicate member names, nesting deeper
+ * malformed UTF-8, unpaired surrogates (raw or {@code \\u}-escaped), syntax errors,
+ * trailing data, duplicate member names, nesting deeper
  * than {@link #MAX_DEPTH}, input longer than {@link #MAX_INPUT_BYTES}, or number tokens
  * longer than {@link #MAX_NUMBER_LENGTH} characters. The limits bound the work an
  * untrusted request can cause (the HTTP layer also caps the body).
@@ -188,6 +189,7 @@ final class Json {
         }
 
         private String string() throws ParseException {
+            int start = pos;
             pos++; // opening quote
             StringBuilder sb = new StringBuilder();
             while (true) {
@@ -196,7 +198,7 @@ final class Json {
                 }
                 char c = s.charAt(pos++);
                 if (c == '"') {
-                    return sb.toString();
+                    return wellFormed(sb, start);
                 }
                 if (c < 0x20) {
                     pos--;
@@ -226,6 +228,25 @@ final class Json {
                     }
                 }
             }
+        }
+
+        /**
+         * Refuses a string holding an unpaired surrogate. Only {@code \\u} escapes can produce
+         * one (the strict UTF-8 decoder already refuses encoded surrogates), and it has no UTF-8
+         * form: encoding would turn every such string into "?", so that different encryption
+         * contexts would collapse to the same bytes.
+         */
+        private String wellFormed(StringBuilder sb, int start) throws ParseException {
+            for (int i = 0; i < sb.length(); i++) {
+                char c = sb.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < sb.length() && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    pos = start;
+                    throw error("unpaired surrogate " + describe(c) + " in a string");
+                }
+            }
+            return sb.toString();
         }
 
         private char hex4() throws ParseException {

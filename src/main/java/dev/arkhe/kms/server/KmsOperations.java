@@ -51,6 +51,8 @@ final class KmsOperations {
     private static final Set<String> ORIGINS = Set.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE");
     private static final Set<String> DATA_KEY_SPECS = Set.of("AES_256", "AES_128");
     private static final Pattern ALIAS_NAME = Pattern.compile("alias/[a-zA-Z0-9/_-]{1,250}");
+    /** A key id as this endpoint returns it: a lower-case UUID. */
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String ENCRYPTION_CONTEXT = "EncryptionContext";
 
     private final LocalKmsBackend backend;
@@ -161,7 +163,7 @@ final class KmsOperations {
         for (KekInfo info : backend.listKeys()) {
             all.add(Map.of("KeyId", keyIdOf(info.arn()), "KeyArn", info.arn()));
         }
-        return page(all, "Keys", e -> (String) e.get("KeyId"), limit, marker);
+        return page(all, "Keys", e -> (String) e.get("KeyId"), KEY_ID, limit, marker);
     }
 
     // ---------------------------------------------------------------- aliases
@@ -221,7 +223,7 @@ final class KmsOperations {
                 all.add(entry);
             }
         }
-        return page(all, "Aliases", e -> (String) e.get("AliasName"), limit, marker);
+        return page(all, "Aliases", e -> (String) e.get("AliasName"), ALIAS_NAME, limit, marker);
     }
 
     private static String aliasName(KmsRequest r) throws KmsRequestException {
@@ -527,22 +529,26 @@ final class KmsOperations {
         }
     }
 
-    /** Pages a list by an opaque marker: the sort key of the last entry returned. */
-    private static Map<String, Object> page(List<Map<String, Object>> all, String member,
+    /**
+     * Pages a list by a marker: the sort key of the last entry returned. Entries are sorted by
+     * that key and a page resumes at the first key greater than the marker, so a marker stays
+     * valid when its own entry is deleted (or purged) between pages; only a marker that cannot
+     * be a sort key at all is refused.
+     */
+    private static Map<String, Object> page(List<Map<String, Object>> entries, String member,
                                             java.util.function.Function<Map<String, Object>, String> keyOf,
-                                            Integer limit, String marker) throws KmsRequestException {
+                                            Pattern markerFormat, Integer limit, String marker)
+            throws KmsRequestException {
+        List<Map<String, Object>> all = new ArrayList<>(entries);
+        all.sort(java.util.Comparator.comparing(keyOf));
         int start = 0;
         if (marker != null) {
-            start = -1;
-            for (int i = 0; i < all.size(); i++) {
-                if (keyOf.apply(all.get(i)).equals(marker)) {
-                    start = i + 1;
-                    break;
-                }
-            }
-            if (start < 0) {
+            if (!markerFormat.matcher(marker).matches()) {
                 throw new KmsRequestException(AwsErrorType.INVALID_MARKER, "Marker " + abbreviate(marker)
-                        + " is not a marker this endpoint returned, or its entry no longer exists");
+                        + " is not a marker this endpoint returned");
+            }
+            while (start < all.size() && keyOf.apply(all.get(start)).compareTo(marker) <= 0) {
+                start++;
             }
         }
         int n = limit == null ? 100 : limit;
@@ -566,7 +572,7 @@ final class KmsOperations {
     }
 
     /** A backend call whose {@link KmsException} becomes the matching AWS error. */
-    private static <T> T call(BackendCall<T> c) throws KmsRequestException {
+    private <T> T call(BackendCall<T> c) throws KmsRequestException {
         try {
             return c.call();
         } catch (KmsException e) {
@@ -574,7 +580,7 @@ final class KmsOperations {
         }
     }
 
-    private static void call(BackendAction c) throws KmsRequestException {
+    private void call(BackendAction c) throws KmsRequestException {
         try {
             c.run();
         } catch (KmsException e) {
@@ -592,8 +598,12 @@ final class KmsOperations {
         void run() throws KmsException;
     }
 
-    /** The AWS error for a facade failure; the reverse of the design's error table. */
-    static KmsRequestException toAws(KmsException e) {
+    /**
+     * The AWS error for a facade failure; the reverse of the design's error table. The
+     * backend's messages name its store directory, which is nobody's business over HTTP: the
+     * client gets the message without it.
+     */
+    KmsRequestException toAws(KmsException e) {
         AwsErrorType type = switch (e.reason()) {
             case KEK_NOT_FOUND -> AwsErrorType.NOT_FOUND;
             case KEK_DISABLED -> AwsErrorType.DISABLED;
@@ -605,7 +615,20 @@ final class KmsOperations {
             case UNAVAILABLE -> AwsErrorType.DEPENDENCY_TIMEOUT;
             case BACKEND -> AwsErrorType.INTERNAL;
         };
-        return new KmsRequestException(type, e.getMessage());
+        return new KmsRequestException(type, withoutStorePath(e.getMessage(), backend.directory()));
+    }
+
+    /**
+     * {@code message} with the store directory removed: "KEK x not found in local KMS store
+     * /dir" becomes "KEK x not found", and any other mention of the directory (a file in it, in
+     * an I/O error) becomes "&lt;local store&gt;".
+     */
+    static String withoutStorePath(String message, java.nio.file.Path storeDir) {
+        if (message == null) {
+            return "";
+        }
+        String dir = storeDir.toString();
+        return message.replace(" in local KMS store " + dir, "").replace(dir, "<local store>");
     }
 
     static String keyState(KekState state) {

@@ -8,11 +8,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,16 +33,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LocalKmsServer implements AutoCloseable {
 
-    private static final int THREADS = 8;
+    /**
+     * Request threads. A thread is held while a request is read, so this bounds how many slow
+     * clients the server can wait for at once; idle threads end after {@link #IDLE_THREAD}.
+     */
+    static final int THREADS = 32;
+    private static final Duration IDLE_THREAD = Duration.ofSeconds(30);
+    /** How long a client may take to send a request body (a KMS request is at most 1 MiB, over loopback). */
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
 
     private final HttpServer http;
     private final ExecutorService executor;
+    private final ScheduledExecutorService watchdog;
     private final URI endpoint;
     private volatile boolean closed;
 
-    private LocalKmsServer(HttpServer http, ExecutorService executor) {
+    private LocalKmsServer(HttpServer http, ExecutorService executor, ScheduledExecutorService watchdog) {
         this.http = http;
         this.executor = executor;
+        this.watchdog = watchdog;
         this.endpoint = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
     }
 
@@ -68,6 +81,12 @@ public final class LocalKmsServer implements AutoCloseable {
      * @throws UncheckedIOException if the port cannot be bound
      */
     static LocalKmsServer start(Map<String, KmsOperation> operations, int port, SigV4Verifier verifier) {
+        return start(operations, port, verifier, BODY_DEADLINE);
+    }
+
+    /** As {@link #start(Map, int, SigV4Verifier)}, with the deadline for request bodies. */
+    static LocalKmsServer start(Map<String, KmsOperation> operations, int port, SigV4Verifier verifier,
+                                Duration bodyDeadline) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
         }
@@ -78,17 +97,22 @@ public final class LocalKmsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, IDLE_THREAD.toSeconds(),
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("arkhe-kms-server-"));
+        executor.allowCoreThreadTimeOut(true);
+        ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
+                daemonThreads("arkhe-kms-server-deadline-"));
+        watchdog.setRemoveOnCancelPolicy(true); // one timer per request, nearly all cancelled
         http.setExecutor(executor);
-        http.createContext("/", new KmsHttpHandler(operations, verifier));
+        http.createContext("/", new KmsHttpHandler(operations, verifier, watchdog, bodyDeadline));
         http.start();
-        return new LocalKmsServer(http, executor);
+        return new LocalKmsServer(http, executor, watchdog);
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "arkhe-kms-server-" + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true); // a forgotten server must not keep a JVM alive
             return t;
         };
@@ -116,6 +140,7 @@ public final class LocalKmsServer implements AutoCloseable {
         closed = true;
         // stop(0): JDK 17's stop(n) always waits the full n seconds, even when idle.
         http.stop(0);
+        watchdog.shutdownNow();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -31,7 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       {@code IncompleteSignatureException};</li>
  *   <li>another access key: {@code UnrecognizedClientException};</li>
  *   <li>a signature that does not match, a credential scope for another service or date, an
- *       unsigned {@code Host} or {@code X-Amz-Date}, or a request date more than 15 minutes
+ *       unsigned {@code Host}, {@code X-Amz-Date}, {@code X-Amz-Target}, {@code Content-Type}
+ *       or other {@code x-amz-*} header (see {@link #requireSigned}), or a request date more than 15 minutes
  *       from the server's clock:
  *       {@code InvalidSignatureException}.</li>
  * </ul>
@@ -146,9 +147,9 @@ final class SigV4Verifier {
         }
         // An unsigned date could be replaced to replay a captured request outside the skew window.
         if (!auth.signedHeaders.contains("x-amz-date")) {
-            throw new KmsRequestException(AwsErrorType.INVALID_SIGNATURE,
-                    "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
+            throw unsignedHeader("X-Amz-Date");
         }
+        requireSigned(h, auth.signedHeaders);
 
         String canonicalRequest = canonicalRequest(method, rawPath, rawQuery, h, auth.signedHeaders, body);
         String scope = auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator;
@@ -166,6 +167,34 @@ final class SigV4Verifier {
                     "The request signature we calculated does not match the signature you provided. Check your AWS"
                             + " Secret Access Key and signing method. Consult the service documentation for details.");
         }
+    }
+
+    /**
+     * Refuses headers that change what a request does but are not covered by the signature.
+     * The operation travels in {@code X-Amz-Target}: were it unsigned, a captured DescribeKey
+     * could be replayed as ScheduleKeyDeletion. {@code Content-Type} and every other
+     * {@code x-amz-*} header present must be signed too (the AWS SDKs and CLI sign them all).
+     * {@code X-Amz-Content-SHA256} is exempt: this server never reads it and always hashes the
+     * body it received, so its value cannot change what is verified.
+     */
+    private static void requireSigned(Map<String, List<String>> headers, List<String> signedHeaders)
+            throws KmsRequestException {
+        if (!signedHeaders.contains("x-amz-target")) {
+            throw unsignedHeader("X-Amz-Target");
+        }
+        for (String name : headers.keySet()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean mustSign = lower.equals("content-type")
+                    || (lower.startsWith("x-amz-") && !lower.equals("x-amz-content-sha256"));
+            if (mustSign && !signedHeaders.contains(lower)) {
+                throw unsignedHeader(name);
+            }
+        }
+    }
+
+    private static KmsRequestException unsignedHeader(String name) {
+        return new KmsRequestException(AwsErrorType.INVALID_SIGNATURE,
+                "'" + name + "' must be a 'SignedHeader' in the AWS Authorization.");
     }
 
     /** The canonical request of the SigV4 specification. */

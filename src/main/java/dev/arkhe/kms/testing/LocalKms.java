@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs an in-process local KMS endpoint for a JUnit 5 test class.
  *
- * <p>Before the class's first test, {@link LocalKmsExtension} opens a
+ * <p>Before the class's first test (or earlier, when a {@code @TestInstance(PER_CLASS)}
+ * constructor asks for one of the parameters below), {@link LocalKmsExtension} opens a
  * {@code LocalKmsBackend} in a temporary directory and starts a {@code LocalKmsServer} on a
  * free 127.0.0.1 port; after the last test it stops both and deletes the directory. Test
  * constructors, lifecycle methods and test methods can then declare parameters of these

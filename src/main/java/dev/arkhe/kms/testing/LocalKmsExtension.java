@@ -15,7 +15,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContextException;
 import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,10 +42,22 @@ public final class LocalKmsExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        ExtensionContext.Store store = context.getStore(NAMESPACE);
-        if (store.get(Running.class, Running.class) == null) {
-            store.put(Running.class, Running.start());
+        running(context);
+    }
+
+    /**
+     * The endpoint of the test class, started on first use. Under
+     * {@code @TestInstance(PER_CLASS)} JUnit creates the test instance, and so resolves
+     * constructor parameters, before {@code beforeAll}: whichever comes first starts it. It lives
+     * in the class-level store (an enclosing class's for {@code @Nested} classes), never in a
+     * method's, which would close it after one test.
+     */
+    private static Running running(ExtensionContext context) {
+        ExtensionContext classLevel = context;
+        while (classLevel.getTestMethod().isPresent() && classLevel.getParent().isPresent()) {
+            classLevel = classLevel.getParent().get();
         }
+        return classLevel.getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
     }
 
     @Override
@@ -66,10 +77,7 @@ public final class LocalKmsExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Running running = context.getStore(NAMESPACE).get(Running.class, Running.class);
-        if (running == null) {
-            throw new ParameterResolutionException("no local KMS is running: annotate the test class with @LocalKms");
-        }
+        Running running = running(context);
         Class<?> type = parameter.getParameter().getType();
         if (type == URI.class) {
             return running.server.endpoint();

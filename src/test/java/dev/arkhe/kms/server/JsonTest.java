@@ -47,6 +47,25 @@ class JsonTest {
         assertThatThrownBy(() -> parse(s)).isInstanceOf(Json.ParseException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\\ud800\"", "\"\\udc00\"", "\"a\\ud83dz\"", "\"\\ude00\\ud83d\"",
+            "{\"\\ud800\":\"x\"}"})
+    void rejectsUnpairedSurrogates(String s) {
+        assertThatThrownBy(() -> parse(s)).isInstanceOf(Json.ParseException.class).hasMessageContaining("surrogate");
+    }
+
+    @Test
+    void acceptsEscapedSurrogatePairs() throws Exception {
+        assertThat(parse("\"\\ud83d\\ude00\"")).isEqualTo("\ud83d\ude00");
+        assertThat(parse("\"\ud83d\ude00\"")).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void rejectsRawEncodedSurrogates() {
+        byte[] cesu = {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'};
+        assertThatThrownBy(() -> Json.parse(cesu)).isInstanceOf(Json.ParseException.class);
+    }
+
     @Test
     void rejectsInvalidUtf8() {
         byte[] bad = {'"', (byte) 0xc3, (byte) 0x28, '"'};
@@ -110,8 +129,10 @@ class JsonTest {
         assertThat(back.get("s")).isEqualTo(m.get("s"));
         assertThat(back.get("n")).isEqualTo(new BigDecimal(42));
         assertThat(back.get("l")).isEqualTo(List.of("a", new BigDecimal(1)));
-        // A lone surrogate is escaped, so the output stays well-formed UTF-8 that parses back.
-        assertThat(Json.parse(Json.write("a\ud800b"))).isEqualTo("a\ud800b");
+        // A lone surrogate is escaped, so the output stays well-formed UTF-8; the reader, which
+        // must not let two strings collapse to the same bytes, refuses it.
+        assertThat(new String(Json.write("a\ud800b"), StandardCharsets.UTF_8)).isEqualTo("\"a\\ud800b\"");
+        assertThatThrownBy(() -> Json.parse(Json.write("a\ud800b"))).isInstanceOf(Json.ParseException.class);
     }
 
     @Test

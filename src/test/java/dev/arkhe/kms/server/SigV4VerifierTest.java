@@ -66,7 +66,7 @@ class SigV4VerifierTest {
         // The body is covered by the signature.
         assertThat(failure(() -> verify(SignedRequests.sign(ENDPOINT, "DescribeKey", BODY, AK, SK, NOW),
                 "{\"KeyId\":\"alias/y\"}"))).isEqualTo(AwsErrorType.INVALID_SIGNATURE);
-        // So is the target header.
+        // So is a signed target header (refusedUnlessTheTargetIsSigned covers an unsigned one).
         Map<String, List<String>> h = SignedRequests.sign(ENDPOINT, "DescribeKey", BODY, AK, SK, NOW);
         h.put("X-Amz-Target", List.of("TrentService.ScheduleKeyDeletion"));
         assertThat(failure(() -> verify(h, BODY))).isEqualTo(AwsErrorType.INVALID_SIGNATURE);
@@ -106,6 +106,59 @@ class SigV4VerifierTest {
         h.put("Authorization", List.of(auth.replace(";x-amz-date", "")));
         assertThatThrownBy(() -> verify(h, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
                 e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE)).hasMessageContaining("X-Amz-Date");
+    }
+
+    /**
+     * A signature that does not cover X-Amz-Target would let a captured DescribeKey be replayed
+     * as ScheduleKeyDeletion: the signature is otherwise valid, so only the rule refuses it.
+     */
+    @Test
+    void refusesAnUnsignedTargetHeader() {
+        Map<String, List<String>> h = SignedRequests.signHeaders(ENDPOINT,
+                Map.of("Content-Type", KmsHttpHandler.CONTENT_TYPE), BODY, AK, SK, NOW);
+        h.put("X-Amz-Target", List.of("TrentService.ScheduleKeyDeletion"));
+        assertThatThrownBy(() -> verify(h, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
+                e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE)).hasMessageContaining("X-Amz-Target");
+    }
+
+    @Test
+    void refusesAnUnsignedContentTypeOrAmzHeader() {
+        Map<String, List<String>> noType = SignedRequests.signHeaders(ENDPOINT,
+                Map.of("X-Amz-Target", "TrentService.DescribeKey"), BODY, AK, SK, NOW);
+        noType.put("Content-Type", List.of(KmsHttpHandler.CONTENT_TYPE));
+        assertThatThrownBy(() -> verify(noType, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
+                e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE)).hasMessageContaining("Content-Type");
+        Map<String, List<String>> token = SignedRequests.sign(ENDPOINT, "DescribeKey", BODY, AK, SK, NOW);
+        token.put("X-Amz-Security-Token", List.of("injected"));
+        assertThatThrownBy(() -> verify(token, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
+                e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE))
+                .hasMessageContaining("X-Amz-Security-Token");
+    }
+
+    /** The server hashes the body it received, so an unsigned payload-hash header changes nothing. */
+    @Test
+    void acceptsAnUnsignedContentSha256Header() {
+        // The SDK signer always signs this header, so sign by hand with the verifier's own steps.
+        Map<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.put("content-type", List.of(KmsHttpHandler.CONTENT_TYPE));
+        h.put("host", List.of("127.0.0.1:4599"));
+        h.put("x-amz-date", List.of("20260301T100000Z"));
+        h.put("x-amz-target", List.of("TrentService.DescribeKey"));
+        List<String> signed = List.of("content-type", "host", "x-amz-date", "x-amz-target");
+        String canonical = SigV4Verifier.canonicalRequest("POST", "/", null, h, signed,
+                BODY.getBytes(StandardCharsets.UTF_8));
+        String stringToSign = "AWS4-HMAC-SHA256\n20260301T100000Z\n20260301/us-east-1/kms/aws4_request\n"
+                + HexFormat.of().formatHex(SigV4Verifier.sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+        byte[] k = SigV4Verifier.hmac(("AWS4" + SK).getBytes(StandardCharsets.UTF_8), "20260301");
+        k = SigV4Verifier.hmac(k, "us-east-1");
+        k = SigV4Verifier.hmac(k, "kms");
+        k = SigV4Verifier.hmac(k, "aws4_request");
+        h.put("Authorization", List.of("AWS4-HMAC-SHA256 Credential=" + AK + "/20260301/us-east-1/kms/aws4_request, "
+                + "SignedHeaders=" + String.join(";", signed) + ", Signature="
+                + HexFormat.of().formatHex(SigV4Verifier.hmac(k, stringToSign))));
+        assertThatCode(() -> verify(h, BODY)).doesNotThrowAnyException();
+        h.put("X-Amz-Content-SHA256", List.of("UNSIGNED-PAYLOAD"));
+        assertThatCode(() -> verify(h, BODY)).doesNotThrowAnyException();
     }
 
     /** The worked example of the AWS SigV4 documentation (IAM ListUsers, 2015-08-30). */

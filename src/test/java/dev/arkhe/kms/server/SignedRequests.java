@@ -23,12 +23,21 @@ final class SignedRequests {
     /** The headers of a signed {@code TrentService.<operation>} POST to {@code endpoint}. */
     static Map<String, List<String>> sign(URI endpoint, String operation, String body, String accessKey,
                                           String secretKey, Clock clock) {
-        SdkHttpRequest request = SdkHttpRequest.builder()
+        return signHeaders(endpoint, Map.of("Content-Type", KmsHttpHandler.CONTENT_TYPE,
+                "X-Amz-Target", KmsHttpHandler.TARGET_PREFIX + operation), body, accessKey, secretKey, clock);
+    }
+
+    /**
+     * The headers of a signed POST to {@code endpoint} carrying exactly {@code toSign} (plus the
+     * Host and X-Amz-Date the signer adds); headers added to the result afterwards are unsigned.
+     */
+    static Map<String, List<String>> signHeaders(URI endpoint, Map<String, String> toSign, String body,
+                                                 String accessKey, String secretKey, Clock clock) {
+        SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
-                .uri(endpoint.resolve("/"))
-                .putHeader("Content-Type", KmsHttpHandler.CONTENT_TYPE)
-                .putHeader("X-Amz-Target", KmsHttpHandler.TARGET_PREFIX + operation)
-                .build();
+                .uri(endpoint.resolve("/"));
+        toSign.forEach(builder::putHeader);
+        SdkHttpRequest request = builder.build();
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsCredentialsIdentity.create(accessKey, secretKey))
