@@ -172,10 +172,11 @@ final class SigV4Verifier {
     /**
      * Refuses headers that change what a request does but are not covered by the signature.
      * The operation travels in {@code X-Amz-Target}: were it unsigned, a captured DescribeKey
-     * could be replayed as ScheduleKeyDeletion. {@code Content-Type} and every other
-     * {@code x-amz-*} header present must be signed too (the AWS SDKs and CLI sign them all).
-     * {@code X-Amz-Content-SHA256} is exempt: this server never reads it and always hashes the
-     * body it received, so its value cannot change what is verified.
+     * could be replayed as ScheduleKeyDeletion. Every other {@code x-amz-*} header present must
+     * be signed too (the AWS SDKs and CLI sign them all). Exempt, because their values cannot
+     * change what the server does: {@code X-Amz-Content-SHA256} (the server hashes the body it
+     * received) and {@code Content-Type} (every accepted type goes to the same JSON reader;
+     * requiring it signed would only refuse clients that leave it out of the signature).
      */
     private static void requireSigned(Map<String, List<String>> headers, List<String> signedHeaders)
             throws KmsRequestException {
@@ -184,8 +185,7 @@ final class SigV4Verifier {
         }
         for (String name : headers.keySet()) {
             String lower = name.toLowerCase(Locale.ROOT);
-            boolean mustSign = lower.equals("content-type")
-                    || (lower.startsWith("x-amz-") && !lower.equals("x-amz-content-sha256"));
+            boolean mustSign = lower.startsWith("x-amz-") && !lower.equals("x-amz-content-sha256");
             if (mustSign && !signedHeaders.contains(lower)) {
                 throw unsignedHeader(name);
             }

@@ -122,12 +122,12 @@ class SigV4VerifierTest {
     }
 
     @Test
-    void refusesAnUnsignedContentTypeOrAmzHeader() {
+    void refusesAnUnsignedAmzHeaderButNotAnUnsignedContentType() throws Exception {
+        // Every accepted content type is read by the same JSON reader: an unsigned one changes nothing.
         Map<String, List<String>> noType = SignedRequests.signHeaders(ENDPOINT,
                 Map.of("X-Amz-Target", "TrentService.DescribeKey"), BODY, AK, SK, NOW);
         noType.put("Content-Type", List.of(KmsHttpHandler.CONTENT_TYPE));
-        assertThatThrownBy(() -> verify(noType, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
-                e -> assertThat(e.type()).isEqualTo(AwsErrorType.INVALID_SIGNATURE)).hasMessageContaining("Content-Type");
+        verify(noType, BODY);
         Map<String, List<String>> token = SignedRequests.sign(ENDPOINT, "DescribeKey", BODY, AK, SK, NOW);
         token.put("X-Amz-Security-Token", List.of("injected"));
         assertThatThrownBy(() -> verify(token, BODY)).isInstanceOfSatisfying(KmsRequestException.class,
