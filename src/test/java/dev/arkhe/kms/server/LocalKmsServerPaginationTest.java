@@ -71,7 +71,9 @@ class LocalKmsServerPaginationTest {
             backend.deleteKey(KekRef.of(marker));
         }
         try (LocalKmsBackend backend = open(T0.plus(Duration.ofDays(8)))) {
-            assertThat(backend.purgeExpired()).isEqualTo(1);
+            // Opening the store after the deletion date erased the key already.
+            assertThat(backend.listKeys()).hasSize(2).noneMatch(k -> k.arn().endsWith("/" + marker));
+            assertThat(backend.purgeExpired()).isZero();
             try (LocalKmsServer server = LocalKmsServer.start(backend, 0)) {
                 HttpResponse<String> next = post(server.endpoint(), "ListKeys", "{\"Marker\":\"" + marker + "\"}");
                 assertThat(next.statusCode()).isEqualTo(200);
