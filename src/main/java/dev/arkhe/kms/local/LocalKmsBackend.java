@@ -725,7 +725,8 @@ public final class LocalKmsBackend implements KmsBackend {
      * has erased its bytes: nothing may use, describe or cancel it after the attested date.
      */
     private KeyRecord notExpired(KeyRecord key, String id, String op) throws KmsException {
-        if (isExpired(key, clock.instant())) {
+        // Only a pending key can have expired: the hot path never reads the clock.
+        if (key.state() == KekState.PENDING_DELETION && isExpired(key, clock.instant())) {
             throw new KmsException(Reason.KEK_NOT_FOUND, op + ": KEK " + id + " was deleted on "
                     + key.deletionDate());
         }
