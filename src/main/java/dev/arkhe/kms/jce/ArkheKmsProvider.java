@@ -52,7 +52,6 @@ public final class ArkheKmsProvider extends Provider {
     private static final String VERSION = "0.1";
 
     private final transient boolean configured;
-    private final transient ProviderConfig explicitConfig;
     private transient volatile KmsBackend backend;
     private transient volatile ProviderConfig effectiveConfig;
     private final transient Object lock = new Object();
@@ -87,7 +86,6 @@ public final class ArkheKmsProvider extends Provider {
     private ArkheKmsProvider(String name, KmsBackend backend, ProviderConfig config, boolean configured) {
         super(name, VERSION, "ArkheKMS: KMS-backed key wrapping (KmsKeyWrap) and data keys (KmsDataKey)");
         this.backend = backend;
-        this.explicitConfig = config;
         this.effectiveConfig = config;
         this.configured = configured;
         putService(new ArkheService(this, "Cipher", KEY_WRAP, KmsKeyWrapCipherSpi.class.getName(),

@@ -38,6 +38,8 @@ final class KmsKeyWrapCipherSpi extends CipherSpi {
     private int mode;
     private KekRef kek;
     private KmsParameterSpec spec;
+    /** The backend with this init's grant tokens; built on first use, not at init (see below). */
+    private KmsBackend bound;
 
     KmsKeyWrapCipherSpi(ArkheKmsProvider provider) {
         this.provider = provider;
@@ -138,6 +140,7 @@ final class KmsKeyWrapCipherSpi extends CipherSpi {
         this.mode = opmode;
         this.kek = newKek;
         this.spec = newSpec;
+        this.bound = null;
     }
 
     private static KekRef kekOf(Key key) throws InvalidKeyException {
@@ -273,7 +276,14 @@ final class KmsKeyWrapCipherSpi extends CipherSpi {
         }
     }
 
+    /**
+     * Built lazily: building the backend inside init could fail there, and the JDK would then
+     * move the cipher to another provider.
+     */
     private KmsBackend backend() {
-        return provider.backendFor(spec);
+        if (bound == null) {
+            bound = provider.backendFor(spec);
+        }
+        return bound;
     }
 }
