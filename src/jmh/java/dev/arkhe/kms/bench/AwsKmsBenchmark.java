@@ -56,7 +56,7 @@ public class AwsKmsBenchmark {
     public void setUp() throws IOException, KmsException {
         moto = MotoServer.start();
         plain = moto.newClient();
-        backend = MotoServer.backendBuilder(moto.endpoint()).build();
+        backend = moto.backendBuilder().build();
         keyArn = plain.createKey(r -> r.description("bench")).keyMetadata().arn();
         kek = KekRef.of(keyArn);
         byte[] material = new byte[32];

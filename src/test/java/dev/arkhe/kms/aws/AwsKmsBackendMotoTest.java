@@ -76,7 +76,7 @@ class AwsKmsBackendMotoTest {
     }
 
     static AwsKmsBackend.Builder newBackend() {
-        return MotoServer.backendBuilder(moto.endpoint());
+        return moto.backendBuilder();
     }
 
     static KeyMetadata createKey() {

@@ -38,7 +38,7 @@ class AwsKmsConcurrencyTest {
             b = KekRef.of(plain.createKey(r -> r.description("concurrency B")).keyMetadata().keyId());
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try (AwsKmsBackend backend = MotoServer.backendBuilder(moto.endpoint()).build()) {
+        try (AwsKmsBackend backend = moto.backendBuilder().build()) {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;

@@ -48,7 +48,7 @@ class AwsKmsCrossCheckTest {
     static void setUp(MotoServer server) {
         moto = server;
         plain = server.newClient();
-        backend = MotoServer.backendBuilder(server.endpoint()).build();
+        backend = server.backendBuilder().build();
         keyA = plain.createKey(r -> r.description("cross-check A")).keyMetadata();
         keyB = plain.createKey(r -> r.description("cross-check B")).keyMetadata();
     }

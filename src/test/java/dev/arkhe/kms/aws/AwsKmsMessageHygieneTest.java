@@ -67,7 +67,7 @@ class AwsKmsMessageHygieneTest {
             keyId = plain.createKey(r -> r.description("hygiene")).keyMetadata().keyId();
         }
         EncryptionContext ctx = EncryptionContext.of(Map.of("tenant", "h"));
-        try (AwsKmsBackend backend = MotoServer.backendBuilder(moto.endpoint()).build()) {
+        try (AwsKmsBackend backend = moto.backendBuilder().build()) {
             failures.add(catchThrowableOfType(KmsException.class,
                     () -> backend.wrapDek(Dek.of(SECRET), KekRef.of(UUID.randomUUID().toString()), ctx)));
             byte[] wrapped = backend.wrapDek(Dek.of(SECRET), KekRef.of(keyId), ctx);

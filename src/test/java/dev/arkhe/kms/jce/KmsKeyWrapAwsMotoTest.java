@@ -10,6 +10,7 @@ import dev.arkhe.kms.aws.AwsKmsBackend;
 import dev.arkhe.kms.testsupport.MotoServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -55,7 +56,7 @@ class KmsKeyWrapAwsMotoTest {
         otherKey = plain.createKey(r -> r.description("another")).keyMetadata();
         plain.createAlias(r -> r.aliasName("alias/jce-orders").targetKeyId(key.keyId()));
         kek = KekRef.of(key.arn());
-        backend = MotoServer.backendBuilder(server.endpoint()).build();
+        backend = server.backendBuilder().build();
         provider = new ArkheKmsProvider(backend, KekRef.of("alias/jce-orders"));
     }
 
@@ -192,7 +193,8 @@ class KmsKeyWrapAwsMotoTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        try (AwsKmsBackend unreachable = MotoServer.backendBuilder(java.net.URI.create("http://127.0.0.1:" + closedPort)).maxAttempts(1).build()) {
+        URI closed = URI.create("http://127.0.0.1:" + closedPort);
+        try (AwsKmsBackend unreachable = MotoServer.backendBuilder(closed).maxAttempts(1).build()) {
             Cipher cipher = Cipher.getInstance("KmsKeyWrap", new ArkheKmsProvider(unreachable));
             cipher.init(Cipher.WRAP_MODE, kek);
             assertThatThrownBy(() -> cipher.wrap(aesKey(256)))
