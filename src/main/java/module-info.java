@@ -5,6 +5,8 @@
  * as it does on the class path (through {@code META-INF/services}).
  */
 module dev.arkhe.kms {
+    // Transitive: the public API takes and returns SDK types (KmsClient, AwsCredentialsProvider).
+    // javac warns because the SDK jars are automatic modules; that is expected.
     requires transitive org.bouncycastle.provider;
     requires transitive software.amazon.awssdk.services.kms;
     requires transitive software.amazon.awssdk.auth;
